@@ -1,0 +1,275 @@
+/**
+ * Safe, namespace-aware XML reading on top of fast-xml-parser.
+ *
+ * fast-xml-parser gives us a fast, ordered tree with prefixed names; this module
+ * adds what a SOAP stack needs and the parser does not do:
+ *  - refuses DOCTYPE and every other markup declaration (no entity expansion,
+ *    no billion laughs, no external entities),
+ *  - decodes only the five predefined entities and numeric character
+ *    references, and refuses any other entity reference,
+ *  - resolves every element and attribute name to (namespace URI, local name),
+ *    so callers never match on prefixes,
+ *  - bounds nesting depth and element count.
+ *
+ * It is a pure codec: strings in, an immutable tree out, XmlSyntaxError on bad input.
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+export const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+export const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
+/** omicli binds the xsi prefix to this URI by mistake; readers accept both. */
+export const XSD_NS = 'http://www.w3.org/2001/XMLSchema';
+
+export interface XmlAttribute {
+  readonly ns: string;
+  readonly local: string;
+  readonly prefix: string;
+  readonly value: string;
+}
+
+export interface XmlElement {
+  readonly ns: string;
+  readonly local: string;
+  readonly prefix: string;
+  readonly attrs: readonly XmlAttribute[];
+  /** Child elements and text runs (CDATA included), in document order. */
+  readonly children: readonly XmlNode[];
+  /** Prefix → namespace URI in scope at this element ('' is the default namespace). */
+  readonly scope: ReadonlyMap<string, string>;
+}
+
+export type XmlNode = XmlElement | string;
+
+export class XmlSyntaxError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'XmlSyntaxError';
+  }
+}
+
+export interface ParseLimits {
+  /** Deepest element nesting accepted (SOAP envelopes need about 20). */
+  maxDepth: number;
+  /** Most elements accepted in one document. */
+  maxElements: number;
+}
+
+const DEFAULT_LIMITS: ParseLimits = { maxDepth: 100, maxElements: 200_000 };
+
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  allowBooleanAttributes: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  processEntities: false,
+  htmlEntities: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  cdataPropName: '#cdata',
+  commentPropName: '#comment',
+});
+
+/** Raw node shapes produced by fast-xml-parser with preserveOrder. */
+type RawNode = { [name: string]: RawNode[] | Record<string, string> | string };
+
+/**
+ * Refuses markup declarations before the parser sees them. Comments and CDATA
+ * sections are the only `<!` constructs allowed inside a SOAP message
+ * (SOAP 1.2 Part 1 §5: "a SOAP message MUST NOT contain a Document Type Declaration").
+ */
+function refuseDeclarations(xml: string): void {
+  let i = xml.indexOf('<!');
+  while (i !== -1) {
+    if (xml.startsWith('<!--', i)) {
+      const end = xml.indexOf('-->', i + 4);
+      if (end === -1) throw new XmlSyntaxError('unterminated comment');
+      i = xml.indexOf('<!', end + 3);
+    } else if (xml.startsWith('<![CDATA[', i)) {
+      const end = xml.indexOf(']]>', i + 9);
+      if (end === -1) throw new XmlSyntaxError('unterminated CDATA section');
+      i = xml.indexOf('<!', end + 3);
+    } else {
+      const what = /^<!([A-Za-z]+)/.exec(xml.slice(i, i + 20))?.[1]?.toUpperCase() ?? 'markup';
+      throw new XmlSyntaxError(`${what} declarations are not allowed in a SOAP message`);
+    }
+  }
+}
+
+const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** Decodes predefined entities and character references; any other entity is an error. */
+export function decodeEntities(s: string): string {
+  if (s.indexOf('&') === -1) return s;
+  return s.replace(/&([^;&\s]{0,32});?/g, (whole, name: string) => {
+    if (!whole.endsWith(';')) throw new XmlSyntaxError(`bare '&' in character data near '${whole.slice(0, 12)}'`);
+    const pre = PREDEFINED[name];
+    if (pre !== undefined) return pre;
+    let code: number;
+    if (/^#x[0-9A-Fa-f]{1,6}$/.test(name)) code = parseInt(name.slice(2), 16);
+    else if (/^#[0-9]{1,7}$/.test(name)) code = parseInt(name.slice(1), 10);
+    else throw new XmlSyntaxError(`undefined entity '&${name};'`);
+    if (!isXmlChar(code)) throw new XmlSyntaxError(`character reference '&${name};' is not a legal XML character`);
+    return String.fromCodePoint(code);
+  });
+}
+
+function isXmlChar(c: number): boolean {
+  return (
+    c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff)
+  );
+}
+
+function splitQName(qname: string): [prefix: string, local: string] {
+  const colon = qname.indexOf(':');
+  if (colon === -1) return ['', qname];
+  return [qname.slice(0, colon), qname.slice(colon + 1)];
+}
+
+/**
+ * Parses a complete XML document into a namespace-resolved tree.
+ * Throws XmlSyntaxError for anything that is not well-formed, namespace-well-formed
+ * XML with exactly one root element, or that exceeds the limits.
+ */
+export function parseXml(xml: string, limits: ParseLimits = DEFAULT_LIMITS): XmlElement {
+  refuseDeclarations(xml);
+  const valid = XMLValidator.validate(xml, { allowBooleanAttributes: false });
+  if (valid !== true) {
+    throw new XmlSyntaxError(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
+  }
+  let raw: RawNode[];
+  try {
+    raw = parser.parse(xml) as RawNode[];
+  } catch (e) {
+    throw new XmlSyntaxError(e instanceof Error ? e.message : String(e));
+  }
+  const roots: RawNode[] = [];
+  for (const node of raw) {
+    const name = rawName(node);
+    if (name === '#text') {
+      if (String(node['#text']).trim() !== '') throw new XmlSyntaxError('text outside the root element');
+    } else if (name !== '#comment') {
+      roots.push(node);
+    }
+  }
+  if (roots.length !== 1) throw new XmlSyntaxError(roots.length === 0 ? 'no root element' : 'more than one root element');
+  const counter = { elements: 0 };
+  const base = new Map<string, string>([['xml', XML_NS]]);
+  return resolveElement(roots[0] as RawNode, base, 1, limits, counter);
+}
+
+function rawName(node: RawNode): string {
+  for (const k in node) if (k !== ':@') return k;
+  return '';
+}
+
+function resolveElement(
+  node: RawNode,
+  parentScope: ReadonlyMap<string, string>,
+  depth: number,
+  limits: ParseLimits,
+  counter: { elements: number },
+): XmlElement {
+  if (depth > limits.maxDepth) throw new XmlSyntaxError(`elements nested deeper than ${limits.maxDepth} levels`);
+  if (++counter.elements > limits.maxElements) throw new XmlSyntaxError(`more than ${limits.maxElements} elements`);
+  const qname = rawName(node);
+  const rawAttrs = (node[':@'] ?? {}) as Record<string, string>;
+
+  let scope = parentScope;
+  let copied = false;
+  for (const name in rawAttrs) {
+    if (name === 'xmlns' || name.startsWith('xmlns:')) {
+      if (!copied) {
+        scope = new Map(parentScope);
+        copied = true;
+      }
+      const prefix = name === 'xmlns' ? '' : name.slice(6);
+      const uri = decodeEntities(rawAttrs[name] as string);
+      if (prefix !== '' && uri === '') throw new XmlSyntaxError(`prefix '${prefix}' bound to an empty namespace`);
+      (scope as Map<string, string>).set(prefix, uri);
+    }
+  }
+
+  const [prefix, local] = splitQName(qname);
+  const ns = scope.get(prefix);
+  if (ns === undefined) {
+    if (prefix !== '') throw new XmlSyntaxError(`element prefix '${prefix}' is not bound to a namespace`);
+  }
+
+  const attrs: XmlAttribute[] = [];
+  for (const name in rawAttrs) {
+    if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
+    const [ap, al] = splitQName(name);
+    // Unprefixed attributes are in no namespace. An unbound attribute prefix is kept
+    // with an empty namespace: real clients send e.g. xsi:type with no xsi declared.
+    const ans = ap === '' ? '' : (scope.get(ap) ?? '');
+    attrs.push({ ns: ans, local: al, prefix: ap, value: decodeEntities(rawAttrs[name] as string) });
+  }
+
+  const children: XmlNode[] = [];
+  const content = node[qname] as RawNode[];
+  for (const child of content) {
+    const cname = rawName(child);
+    if (cname === '#text') {
+      children.push(decodeEntities(String(child['#text'])));
+    } else if (cname === '#cdata') {
+      const parts = child['#cdata'] as RawNode[];
+      children.push(parts.map((p) => String(p['#text'] ?? '')).join(''));
+    } else if (cname === '#comment') {
+      continue;
+    } else {
+      children.push(resolveElement(child, scope, depth + 1, limits, counter));
+    }
+  }
+  return { ns: ns ?? '', local, prefix, attrs, children, scope };
+}
+
+// ---------------------------------------------------------------------------
+// Navigation helpers: everything matches on namespace URI and local name.
+
+export function isElement(n: XmlNode): n is XmlElement {
+  return typeof n !== 'string';
+}
+
+export function elements(el: XmlElement): XmlElement[] {
+  return el.children.filter(isElement);
+}
+
+export function childrenNamed(el: XmlElement, ns: string | readonly string[], local: string): XmlElement[] {
+  return el.children.filter((c): c is XmlElement => isElement(c) && c.local === local && nsMatches(c.ns, ns));
+}
+
+export function child(el: XmlElement, ns: string | readonly string[], local: string): XmlElement | undefined {
+  for (const c of el.children) if (isElement(c) && c.local === local && nsMatches(c.ns, ns)) return c;
+  return undefined;
+}
+
+function nsMatches(actual: string, wanted: string | readonly string[]): boolean {
+  return typeof wanted === 'string' ? actual === wanted : wanted.includes(actual);
+}
+
+/** Concatenated character data of an element (its direct text and CDATA children). */
+export function textOf(el: XmlElement): string {
+  let s = '';
+  for (const c of el.children) if (typeof c === 'string') s += c;
+  return s;
+}
+
+export function hasElementChildren(el: XmlElement): boolean {
+  return el.children.some(isElement);
+}
+
+/** Attribute by namespace URI and local name. */
+export function attr(el: XmlElement, ns: string, local: string): string | undefined {
+  for (const a of el.attrs) if (a.local === local && a.ns === ns) return a.value;
+  return undefined;
+}
+
+/** Resolves a QName that appears in an attribute or text value against the element's scope. */
+export function resolveQNameValue(el: XmlElement, qname: string): { ns: string | undefined; local: string; prefix: string } {
+  const [prefix, local] = splitQName(qname.trim());
+  return { ns: el.scope.get(prefix), local, prefix };
+}
