@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+/**
+ * `ipam-emulator serve` — the command line, kept thin: parse flags, start the
+ * emulator, stop cleanly on SIGINT/SIGTERM.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Emulator } from './app';
+import { FixtureError } from './config/fixture';
+import { createLogger } from './log';
+
+const USAGE = `Usage: ipam-emulator serve [options]
+
+Plays a fleet of Windows Server IPAM hosts behind WS-Management (WinRM).
+
+Options:
+  --listen <address>    address to bind (default 127.0.0.1)
+  --port <port>         HTTP port (default 5985)
+  --data-dir <dir>      where state is kept (default ./data)
+  --fixture <file>      fleet fixture (default fixtures/contoso.json)
+  --log-level <level>   trace, debug, info, warn, error (default info)
+  -h, --help            show this help
+`;
+
+async function serve(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      listen: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '5985' },
+      'data-dir': { type: 'string', default: 'data' },
+      fixture: { type: 'string' },
+      'log-level': { type: 'string', default: process.env.IPAM_EMULATOR_LOG_LEVEL ?? 'info' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a TCP port number, not '${values.port}'`);
+  const log = createLogger(values['log-level']);
+  const emulator = Emulator.create({
+    fixture: values.fixture ? path.resolve(values.fixture) : undefined,
+    dataDir: path.resolve(values['data-dir']),
+    logger: log,
+  });
+  await emulator.start(values.listen, port);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    emulator
+      .stop()
+      .then(() => {
+        log.info('stopped');
+        log.flush(() => process.exit(0));
+      })
+      .catch((err: unknown) => {
+        log.error({ err }, 'error while stopping');
+        log.flush(() => process.exit(1));
+      });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof UsageError || (err instanceof Error && err.name === 'TypeError' && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+    process.stderr.write(`ipam-emulator: ${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (err instanceof FixtureError) {
+    process.stderr.write(`ipam-emulator: ${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`ipam-emulator: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

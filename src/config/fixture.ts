@@ -1,0 +1,147 @@
+/**
+ * Loads a fleet fixture, validates it against schemas/fixture.schema.json and
+ * checks what JSON Schema cannot (references between hosts and domains,
+ * duplicates). Errors list every problem with its JSON path.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv, { type ErrorObject } from 'ajv';
+import { projectRoot } from './paths';
+
+export interface FixtureAccount {
+  name: string;
+  password: string;
+  groups?: string[];
+  disabled?: boolean;
+}
+
+export interface FixtureOs {
+  version?: string;
+  servicePack?: string;
+  caption?: string;
+}
+
+export interface FixturePolicy {
+  allowUnencrypted?: boolean;
+  auth?: { basic?: boolean; negotiate?: boolean };
+  maxEnvelopeSizeKb?: number;
+  maxTimeoutMs?: number;
+  maxBatchItems?: number;
+  enumerationContextTimeoutMs?: number;
+  maxEnumerationContexts?: number;
+}
+
+export interface FixtureDomain {
+  name: string;
+  dnsName: string;
+  accounts?: FixtureAccount[];
+}
+
+export interface FixtureHost {
+  fqdn: string;
+  domain: string;
+  os?: FixtureOs;
+  policy?: FixturePolicy;
+  accounts?: FixtureAccount[];
+}
+
+export interface Fixture {
+  name: string;
+  description?: string;
+  defaultHost?: string;
+  policy?: FixturePolicy;
+  os?: FixtureOs;
+  domains: FixtureDomain[];
+  hosts: FixtureHost[];
+}
+
+export class FixtureError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid fixture ${source}:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'FixtureError';
+  }
+}
+
+export const DEFAULT_FIXTURE = path.join(projectRoot(), 'fixtures', 'contoso.json');
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+
+function getValidator(): ReturnType<Ajv['compile']> {
+  if (!validator) {
+    const schema = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'schemas', 'fixture.schema.json'), 'utf8')) as object;
+    validator = new Ajv({ allErrors: true, strict: true }).compile(schema);
+  }
+  return validator;
+}
+
+function describeAjvError(e: ErrorObject): string {
+  const where = e.instancePath === '' ? '(top level)' : e.instancePath;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `${where}: unknown property '${String(e.params.additionalProperty)}'`;
+    case 'required':
+      return `${where}: missing required property '${String(e.params.missingProperty)}'`;
+    case 'pattern':
+      return `${where}: value does not have the expected form (${e.params.pattern})`;
+    default:
+      return `${where}: ${e.message ?? e.keyword}`;
+  }
+}
+
+/** Validates a parsed fixture object. `source` names it in error messages. */
+export function validateFixture(data: unknown, source: string): Fixture {
+  const validate = getValidator();
+  if (!validate(data)) {
+    throw new FixtureError(source, (validate.errors ?? []).map(describeAjvError));
+  }
+  const fx = data as Fixture;
+  const problems: string[] = [];
+  const domains = new Set<string>();
+  fx.domains.forEach((d, i) => {
+    const key = d.name.toLowerCase();
+    if (domains.has(key)) problems.push(`/domains/${i}: domain ${d.name} is declared twice`);
+    domains.add(key);
+    checkAccounts(d.accounts ?? [], `/domains/${i}`, problems);
+  });
+  const hosts = new Set<string>();
+  fx.hosts.forEach((h, i) => {
+    const key = h.fqdn.toLowerCase();
+    if (hosts.has(key)) problems.push(`/hosts/${i}: host ${h.fqdn} is declared twice`);
+    hosts.add(key);
+    if (!domains.has(h.domain.toLowerCase())) problems.push(`/hosts/${i}/domain: no domain named ${h.domain} is declared in /domains`);
+    checkAccounts(h.accounts ?? [], `/hosts/${i}`, problems);
+  });
+  if (fx.defaultHost !== undefined && !hosts.has(fx.defaultHost.toLowerCase())) {
+    problems.push(`/defaultHost: ${fx.defaultHost} is not one of the hosts`);
+  }
+  if (problems.length > 0) throw new FixtureError(source, problems);
+  return fx;
+}
+
+function checkAccounts(accounts: FixtureAccount[], where: string, problems: string[]): void {
+  const seen = new Set<string>();
+  accounts.forEach((a, i) => {
+    const key = a.name.toLowerCase();
+    if (seen.has(key)) problems.push(`${where}/accounts/${i}: account ${a.name} is declared twice`);
+    seen.add(key);
+  });
+}
+
+export function loadFixture(file: string = DEFAULT_FIXTURE): Fixture {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new FixtureError(file, [`cannot read the file: ${(e as Error).message}`]);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new FixtureError(file, [`not valid JSON: ${(e as Error).message}`]);
+  }
+  return validateFixture(data, file);
+}

@@ -1,0 +1,177 @@
+/**
+ * The fleet at run time: virtual hosts with their accounts and WinRM policy,
+ * built from a validated fixture. Hosts are independent of each other.
+ */
+import crypto from 'node:crypto';
+import type { Fixture, FixtureAccount, FixtureOs, FixturePolicy } from '../config/fixture';
+
+export interface WinRmPolicy {
+  readonly allowUnencrypted: boolean;
+  readonly auth: { readonly basic: boolean; readonly negotiate: boolean };
+  /** WinRM MaxEnvelopeSizekb (MS-WSMV 3.1.4.1.20), in bytes. */
+  readonly maxEnvelopeSize: number;
+  /** WinRM MaxTimeoutms: the cap on w:OperationTimeout (MS-WSMV 3.1.4.1.6). */
+  readonly maxTimeoutMs: number;
+  /** WinRM MaxBatchItems: the cap on MaxElements (MS-WSMV 3.1.4.1.14). */
+  readonly maxBatchItems: number;
+  /** Idle enumeration contexts are dropped after this long (MS-WSMV 3.1.2: 60 s on Windows). */
+  readonly enumerationContextTimeoutMs: number;
+  readonly maxEnumerationContexts: number;
+}
+
+export const DEFAULT_POLICY: WinRmPolicy = {
+  allowUnencrypted: false,
+  auth: { basic: false, negotiate: true },
+  maxEnvelopeSize: 500 * 1024,
+  maxTimeoutMs: 60_000,
+  maxBatchItems: 32_000,
+  enumerationContextTimeoutMs: 60_000,
+  maxEnumerationContexts: 1500,
+};
+
+export interface OsInfo {
+  readonly version: string;
+  readonly servicePack: string;
+  readonly caption: string;
+}
+
+const DEFAULT_OS: OsInfo = { version: '10.0.20348', servicePack: '0.0', caption: 'Microsoft Windows Server 2022 Datacenter' };
+
+export interface Account {
+  readonly name: string;
+  /** The authority: the host's NetBIOS name for a local account, the domain's for a domain account. */
+  readonly authority: string;
+  readonly groups: readonly string[];
+  readonly disabled: boolean;
+  /** SHA-256 of the password, so comparisons are constant-time and the text is not kept around. */
+  readonly passwordDigest: Buffer;
+}
+
+export interface Principal {
+  readonly name: string;
+  readonly authority: string;
+  readonly groups: readonly string[];
+}
+
+export interface Domain {
+  readonly name: string;
+  readonly dnsName: string;
+  readonly accounts: readonly Account[];
+}
+
+export interface FleetHost {
+  readonly fqdn: string;
+  /** NetBIOS computer name, e.g. IPAM1. */
+  readonly computerName: string;
+  readonly domain: Domain;
+  readonly os: OsInfo;
+  readonly policy: WinRmPolicy;
+  readonly accounts: readonly Account[];
+}
+
+function digest(password: string): Buffer {
+  return crypto.createHash('sha256').update(password, 'utf8').digest();
+}
+
+function toAccount(a: FixtureAccount, authority: string): Account {
+  return {
+    name: a.name,
+    authority,
+    groups: a.groups ?? [],
+    disabled: a.disabled ?? false,
+    passwordDigest: digest(a.password),
+  };
+}
+
+function mergePolicy(base: WinRmPolicy, p: FixturePolicy | undefined): WinRmPolicy {
+  if (!p) return base;
+  return {
+    allowUnencrypted: p.allowUnencrypted ?? base.allowUnencrypted,
+    auth: { basic: p.auth?.basic ?? base.auth.basic, negotiate: p.auth?.negotiate ?? base.auth.negotiate },
+    maxEnvelopeSize: p.maxEnvelopeSizeKb !== undefined ? p.maxEnvelopeSizeKb * 1024 : base.maxEnvelopeSize,
+    maxTimeoutMs: p.maxTimeoutMs ?? base.maxTimeoutMs,
+    maxBatchItems: p.maxBatchItems ?? base.maxBatchItems,
+    enumerationContextTimeoutMs: p.enumerationContextTimeoutMs ?? base.enumerationContextTimeoutMs,
+    maxEnumerationContexts: p.maxEnumerationContexts ?? base.maxEnumerationContexts,
+  };
+}
+
+function mergeOs(base: OsInfo, o: FixtureOs | undefined): OsInfo {
+  return { version: o?.version ?? base.version, servicePack: o?.servicePack ?? base.servicePack, caption: o?.caption ?? base.caption };
+}
+
+export class Fleet {
+  readonly name: string;
+  readonly hosts: readonly FleetHost[];
+  readonly defaultHost: FleetHost;
+  private readonly byName = new Map<string, FleetHost>();
+
+  constructor(fx: Fixture) {
+    this.name = fx.name;
+    const fleetPolicy = mergePolicy(DEFAULT_POLICY, fx.policy);
+    const fleetOs = mergeOs(DEFAULT_OS, fx.os);
+    const domains = new Map<string, Domain>();
+    for (const d of fx.domains) {
+      const name = d.name.toUpperCase();
+      domains.set(name, { name, dnsName: d.dnsName.toLowerCase(), accounts: (d.accounts ?? []).map((a) => toAccount(a, name)) });
+    }
+    this.hosts = fx.hosts.map((h) => {
+      const computerName = (h.fqdn.split('.')[0] as string).toUpperCase();
+      const host: FleetHost = {
+        fqdn: h.fqdn.toLowerCase(),
+        computerName,
+        domain: domains.get(h.domain.toUpperCase()) as Domain,
+        os: mergeOs(fleetOs, h.os),
+        policy: mergePolicy(fleetPolicy, h.policy),
+        accounts: (h.accounts ?? []).map((a) => toAccount(a, computerName)),
+      };
+      this.byName.set(host.fqdn, host);
+      this.byName.set(computerName.toLowerCase(), host);
+      return host;
+    });
+    this.defaultHost = fx.defaultHost ? (this.byName.get(fx.defaultHost.toLowerCase()) as FleetHost) : (this.hosts[0] as FleetHost);
+  }
+
+  /** A host by FQDN or NetBIOS name, case-insensitively. */
+  host(name: string): FleetHost | undefined {
+    return this.byName.get(name.toLowerCase());
+  }
+}
+
+/**
+ * Finds the account a user name designates on a host, in the forms Windows
+ * accepts: `user`, `.\user`, `HOST\user`, `DOMAIN\user`, `user@dns.domain`,
+ * `user@DOMAIN`. A bare name is looked up locally first, then in the domain.
+ */
+export function findAccount(host: FleetHost, userName: string): Account | undefined {
+  let authority: string | undefined;
+  let name = userName;
+  const slash = userName.indexOf('\\');
+  const at = userName.lastIndexOf('@');
+  if (slash !== -1) {
+    authority = userName.slice(0, slash);
+    name = userName.slice(slash + 1);
+  } else if (at !== -1) {
+    name = userName.slice(0, at);
+    authority = userName.slice(at + 1);
+  }
+  const lname = name.toLowerCase();
+  const local = host.accounts.find((a) => a.name.toLowerCase() === lname);
+  const domain = host.domain.accounts.find((a) => a.name.toLowerCase() === lname);
+  if (authority === undefined) return local ?? domain;
+  const auth = authority.toLowerCase();
+  if (auth === '.' || auth === host.computerName.toLowerCase() || auth === host.fqdn) return local;
+  if (auth === host.domain.name.toLowerCase() || auth === host.domain.dnsName) return domain;
+  return undefined;
+}
+
+/** Checks a password for a user name; undefined when the account is unknown, disabled or the password is wrong. */
+export function authenticate(host: FleetHost, userName: string, password: string): Principal | undefined {
+  const account = findAccount(host, userName);
+  // Compare digests in constant time; compute one even for unknown users so timing does not tell them apart.
+  const given = digest(password);
+  const expected = account?.passwordDigest ?? digest('\u0000no-such-account');
+  const ok = crypto.timingSafeEqual(given, expected) && account !== undefined && !account.disabled;
+  if (!ok || !account) return undefined;
+  return { name: account.name, authority: account.authority, groups: account.groups };
+}

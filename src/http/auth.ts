@@ -1,0 +1,43 @@
+/**
+ * Authentication of a request against the host's accounts. Basic for now
+ * (Negotiate/NTLM is a later layer). A request without credentials gets the
+ * challenge Windows sends (reference/wsman-wire.md §1): Negotiate and
+ * Basic realm="WSMAN" as separate WWW-Authenticate headers.
+ */
+import type { IncomingMessage } from 'node:http';
+import { authenticate, type FleetHost, type Principal } from '../fleet/fleet';
+
+export type AuthOutcome =
+  | { readonly kind: 'authenticated'; readonly principal: Principal; readonly scheme: 'Basic' }
+  /** No credentials; only an unauthenticated Identify may proceed. */
+  | { readonly kind: 'anonymous'; readonly identifyOnly: boolean }
+  | { readonly kind: 'rejected'; readonly reason: string; readonly user?: string };
+
+/** The WWW-Authenticate values for a 401 on this host, in Windows' order. */
+export function challenges(host: FleetHost): string[] {
+  const out: string[] = [];
+  if (host.policy.auth.negotiate) out.push('Negotiate');
+  if (host.policy.auth.basic) out.push('Basic realm="WSMAN"');
+  return out;
+}
+
+export function authenticateRequest(req: IncomingMessage, host: FleetHost): AuthOutcome {
+  const header = req.headers.authorization;
+  if (header === undefined || header.trim() === '') {
+    const identifyOnly = String(req.headers.wsmanidentify ?? '').toLowerCase() === 'unauthenticated';
+    return { kind: 'anonymous', identifyOnly };
+  }
+  const space = header.indexOf(' ');
+  const scheme = (space === -1 ? header : header.slice(0, space)).toLowerCase();
+  const token = space === -1 ? '' : header.slice(space + 1).trim();
+  if (scheme !== 'basic') return { kind: 'rejected', reason: `the ${scheme} scheme is not supported here` };
+  if (!host.policy.auth.basic) return { kind: 'rejected', reason: 'Basic authentication is disabled on this host' };
+  if (!/^[A-Za-z0-9+/]+=*$/.test(token)) return { kind: 'rejected', reason: 'malformed Basic credentials' };
+  const decoded = Buffer.from(token, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return { kind: 'rejected', reason: 'malformed Basic credentials' };
+  const user = decoded.slice(0, colon);
+  const principal = authenticate(host, user, decoded.slice(colon + 1));
+  if (!principal) return { kind: 'rejected', reason: 'unknown user or bad password', user };
+  return { kind: 'authenticated', principal, scheme: 'Basic' };
+}

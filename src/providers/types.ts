@@ -1,0 +1,71 @@
+/**
+ * The provider contract: one provider per CIM class family turns CIM operations
+ * into domain calls. Providers see typed CIM values, never XML or HTTP.
+ */
+import type { ClassRegistry } from '../cim/registry';
+import type { CimInstance, CimReference, CimValue, ResolvedClass, ResolvedMethod } from '../cim/types';
+import type { FleetHost, Principal } from '../fleet/fleet';
+
+/** Interactive events an operation may emit (MS-WSMV 2.2.4.47); how they travel is the transport's business. */
+export type OperationEvent =
+  | { readonly type: 'Progress'; readonly activity: string; readonly currentOperation: string; readonly statusDescription: string; readonly percentComplete: number; readonly secondsRemaining: number }
+  | { readonly type: 'Verbose' | 'Warning' | 'Debug'; readonly description: string };
+
+export interface PromptEvent {
+  readonly type: 'Confirm';
+  readonly description: string;
+  readonly promptType: 'Normal' | 'Critical';
+}
+
+export type PromptAnswer = 'yes' | 'no' | 'yesToAll' | 'noToAll';
+
+export interface EventSink {
+  emit(event: OperationEvent): void;
+  /** Asks the client to confirm; resolves with its answer (or the default the transport chooses). */
+  prompt(event: PromptEvent): Promise<PromptAnswer>;
+}
+
+/** What the client asked for through MI operation options (reference/powershell-cim-client.md §3). */
+export interface CallOptions {
+  /** __MI_OPERATIONOPTIONS_PROMPTUSERMODE: 0 Report (WhatIf), 1 Inquire, 2 Ignore. */
+  readonly promptUserMode: number | undefined;
+  readonly promptUserAck: boolean | undefined;
+  /** Any other option by lower-cased name (values as text). */
+  readonly raw: ReadonlyMap<string, readonly string[]>;
+}
+
+export interface ProviderContext {
+  readonly host: FleetHost;
+  readonly principal: Principal;
+  readonly registry: ClassRegistry;
+  readonly events: EventSink;
+  readonly options: CallOptions;
+  /** Aborted when the client goes away or the operation times out. */
+  readonly signal: AbortSignal;
+}
+
+export interface MethodCall {
+  readonly cls: ResolvedClass;
+  readonly method: ResolvedMethod;
+  /** The instance the method is invoked on; null for a static call. */
+  readonly target: CimReference | null;
+  /** In-parameters given, by declared name (absent ones are not in the map). */
+  readonly params: ReadonlyMap<string, CimValue>;
+}
+
+export interface MethodResult {
+  readonly returnValue: number;
+  /** Out-parameters by declared name, as plain values coerced by their declarations. */
+  readonly out?: Readonly<Record<string, unknown>>;
+}
+
+export interface CimProvider {
+  /** The classes this provider serves (in the namespace it is registered for). */
+  readonly classNames: readonly string[];
+  /** All instances of `cls` on the host (not of its subclasses: the caller asks each class). */
+  enumerateInstances(ctx: ProviderContext, cls: ResolvedClass): Promise<readonly CimInstance[]>;
+  /** One instance by its key values, or undefined. Default: search enumerateInstances. */
+  getInstance?(ctx: ProviderContext, cls: ResolvedClass, ref: CimReference): Promise<CimInstance | undefined>;
+  /** Invokes a method of `call.cls`; throws CimError for failures. */
+  invokeMethod?(ctx: ProviderContext, call: MethodCall): Promise<MethodResult>;
+}

@@ -1,0 +1,122 @@
+/**
+ * Open enumerations. A context holds the items not yet pulled; it belongs to
+ * the host and user that opened it, and is dropped after being idle for the
+ * host's EnumerationTimeoutms (MS-WSMV 3.1.2: the timer restarts after each
+ * Enumerate/Pull response) or when released or exhausted.
+ */
+import { v4 as uuidv4 } from 'uuid';
+import type { CimInstance, CimReference } from '../../cim/types';
+import type { UriForm } from '../resource';
+import { WsmanFault } from '../faults';
+
+export type EnumerationMode = 'objects' | 'epr' | 'objectAndEpr';
+
+export interface EnumerationItem {
+  readonly instance: CimInstance;
+  readonly reference: CimReference;
+}
+
+export interface EnumerationState {
+  readonly id: string;
+  readonly hostFqdn: string;
+  /** The user who opened it: another user's Pull gets InvalidEnumerationContext. */
+  readonly owner: string;
+  readonly mode: EnumerationMode;
+  readonly form: UriForm;
+  readonly items: readonly EnumerationItem[];
+  /** Index of the next item to send. */
+  position: number;
+  expiresAt: number;
+  readonly timeoutMs: number;
+}
+
+export class EnumerationContexts {
+  private readonly open = new Map<string, EnumerationState>();
+  private readonly perHost = new Map<string, number>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    sweepIntervalMs = 5000,
+  ) {
+    this.sweeper = setInterval(() => this.sweep(), sweepIntervalMs);
+    this.sweeper.unref();
+  }
+
+  /** Opens a context; faults with w:QuotaLimit past the host's limit. */
+  create(init: {
+    hostFqdn: string;
+    owner: string;
+    mode: EnumerationMode;
+    form: UriForm;
+    items: readonly EnumerationItem[];
+    position: number;
+    timeoutMs: number;
+    maxPerHost: number;
+  }): EnumerationState {
+    this.sweep();
+    const count = this.perHost.get(init.hostFqdn) ?? 0;
+    if (count >= init.maxPerHost) {
+      throw new WsmanFault('QuotaLimit', {
+        extra: `The host already has ${count} open enumerations (limit ${init.maxPerHost}); release or finish some first.`,
+      });
+    }
+    const state: EnumerationState = {
+      id: 'uuid:' + uuidv4().toUpperCase(),
+      hostFqdn: init.hostFqdn,
+      owner: init.owner,
+      mode: init.mode,
+      form: init.form,
+      items: init.items,
+      position: init.position,
+      timeoutMs: init.timeoutMs,
+      expiresAt: this.now() + init.timeoutMs,
+    };
+    this.open.set(state.id, state);
+    this.perHost.set(init.hostFqdn, count + 1);
+    return state;
+  }
+
+  /** The context for a Pull or Release, or the InvalidEnumerationContext fault. */
+  take(id: string, hostFqdn: string, owner: string): EnumerationState {
+    const state = this.open.get(id.trim());
+    if (!state || state.hostFqdn !== hostFqdn || state.owner !== owner || state.expiresAt <= this.now()) {
+      if (state && state.expiresAt <= this.now()) this.delete(state);
+      throw new WsmanFault('InvalidEnumerationContext');
+    }
+    return state;
+  }
+
+  /** Restarts the idle timer after a response (MS-WSMV 3.1.2). */
+  touch(state: EnumerationState): void {
+    state.expiresAt = this.now() + state.timeoutMs;
+  }
+
+  delete(state: EnumerationState): void {
+    if (this.open.delete(state.id)) {
+      const n = (this.perHost.get(state.hostFqdn) ?? 1) - 1;
+      if (n <= 0) this.perHost.delete(state.hostFqdn);
+      else this.perHost.set(state.hostFqdn, n);
+    }
+  }
+
+  /** Drops every context of a host (used when a host is reset). */
+  clearHost(hostFqdn: string): void {
+    for (const s of [...this.open.values()]) if (s.hostFqdn === hostFqdn) this.delete(s);
+  }
+
+  sweep(): void {
+    const t = this.now();
+    for (const s of this.open.values()) if (s.expiresAt <= t) this.delete(s);
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+    this.open.clear();
+    this.perHost.clear();
+  }
+}

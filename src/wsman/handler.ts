@@ -1,0 +1,177 @@
+/**
+ * One SOAP envelope in, one reply out. Parses, routes by Action, maps every
+ * failure to a fault (never an exception out of here), and reports what it did
+ * for the request log. Knows XML and WS-Man; knows nothing of sockets or auth headers.
+ */
+import { CimError, CimStatus } from '../cim/errors';
+import type { ClassRegistry } from '../cim/registry';
+import type { FleetHost, Principal } from '../fleet/fleet';
+import type { ProviderRegistry } from '../providers/registry';
+import type { EventSink } from '../providers/types';
+import { parseXml, XmlSyntaxError } from '../xml/parse';
+import type { EnumerationContexts } from './enumeration/contexts';
+import { WsmanFault } from './faults';
+import { ACTION, NS } from './namespaces';
+import { writeFault, type ReplyContext } from './reply';
+import { checkAddressing, parseRequest, type WsmanRequest } from './request';
+import { resolveResource } from './resource';
+import { writeWmiError } from './wmiError';
+import { codecFor, type OperationContext, type WsmanServices } from './ops/context';
+import { enumerate, pull, release } from './ops/enumerate';
+import { get } from './ops/get';
+import { identify } from './ops/identify';
+import { invoke, methodNameOf } from './ops/invoke';
+
+export interface IncomingEnvelope {
+  readonly xml: string;
+  readonly host: FleetHost;
+  /** Null when the request carried no credentials (only Identify may then proceed). */
+  readonly principal: Principal | null;
+  readonly userAgent: string | undefined;
+  readonly events: EventSink;
+  /** Measures a reply in the encoding it will be sent in. */
+  readonly measure: (s: string) => number;
+}
+
+export interface EnvelopeLog {
+  op?: string;
+  action?: string;
+  resourceUri?: string;
+  messageId?: string;
+  fault?: string;
+  faultMessage?: string;
+}
+
+export type HandlerOutcome =
+  | { readonly kind: 'reply'; readonly status: number; readonly body: string; readonly log: EnvelopeLog }
+  | { readonly kind: 'authenticationRequired'; readonly log: EnvelopeLog };
+
+export interface HandlerDeps {
+  readonly registry: ClassRegistry;
+  readonly providers: ProviderRegistry;
+  readonly enumerations: EnumerationContexts;
+  /** Called with unexpected errors (bugs), which become w:InternalError. */
+  readonly onInternalError: (err: unknown, log: EnvelopeLog) => void;
+}
+
+export class WsmanHandler {
+  private readonly services: WsmanServices;
+
+  constructor(private readonly deps: HandlerDeps) {
+    this.services = { registry: deps.registry, providers: deps.providers, enumerations: deps.enumerations };
+  }
+
+  async handle(input: IncomingEnvelope): Promise<HandlerOutcome> {
+    const log: EnvelopeLog = {};
+    let req: WsmanRequest | undefined;
+    const rc = (): ReplyContext => ({
+      relatesTo: req?.messageId,
+      lang: req?.locale !== undefined ? req.locale || 'en-US' : '',
+      machine: input.host.fqdn,
+    });
+    try {
+      req = parseRequest(parseXml(input.xml));
+      log.messageId = req.messageId;
+      log.action = req.action;
+      log.resourceUri = req.resourceUri;
+      const body = req.bodyElement;
+      if (body && body.ns === NS.identity && body.local === 'Identify') {
+        log.op = 'Identify';
+        return { kind: 'reply', status: 200, body: identify(input.host, input.principal !== null), log };
+      }
+      if (input.principal === null) return { kind: 'authenticationRequired', log };
+      checkAddressing(req);
+      const ctx = this.operationContext(req, input, input.principal, rc());
+      const reply = await this.withTimeout(ctx, this.route(ctx, log));
+      return { kind: 'reply', status: 200, body: reply, log };
+    } catch (err) {
+      const fault = this.toFault(err, log);
+      log.fault = `${fault.spec.subcode.prefix}:${fault.spec.subcode.local}`;
+      log.faultMessage = fault.message;
+      if (input.principal === null && !(err instanceof XmlSyntaxError) && log.op !== 'Identify') {
+        // An unauthenticated request learns nothing but that it must authenticate.
+        return { kind: 'authenticationRequired', log };
+      }
+      const codec = codecFor({ services: this.services, userAgent: input.userAgent }, 'dmtf');
+      const body = writeFault(fault, rc(), (w, e) => writeWmiError(w, e, this.services.registry, codec));
+      return { kind: 'reply', status: fault.httpStatus, body, log };
+    }
+  }
+
+  private route(ctx: OperationContext, log: EnvelopeLog): Promise<string> {
+    const action = ctx.req.action as string;
+    switch (action) {
+      case ACTION.get:
+        log.op = 'Get';
+        return get(ctx);
+      case ACTION.enumerate:
+        log.op = 'Enumerate';
+        return enumerate(ctx);
+      case ACTION.pull:
+        log.op = 'Pull';
+        return Promise.resolve(pull(ctx));
+      case ACTION.release:
+        log.op = 'Release';
+        return Promise.resolve(release(ctx));
+      case ACTION.put:
+      case ACTION.create:
+      case ACTION.delete:
+        log.op = action.slice(action.lastIndexOf('/') + 1);
+        return this.refuseTransfer(ctx, log.op);
+    }
+    const method = methodNameOf(action, ctx.req.resourceUri);
+    if (method) {
+      log.op = `Invoke ${method}`;
+      return invoke(ctx, method);
+    }
+    // Renew, GetStatus, eventing, shells: not served here (MS-WSMV 3.1.4 lists what Windows serves for CIM).
+    throw new WsmanFault('ActionNotSupported', { extra: `The action ${action} is not supported.` });
+  }
+
+  /** Put/Create/Delete: the IPAM classes change only through their methods. */
+  private async refuseTransfer(ctx: OperationContext, op: string): Promise<string> {
+    const res = resolveResource(ctx.services.registry, ctx.req.resourceUri, ctx.req.selectors);
+    throw new CimError({
+      status: CimStatus.NOT_SUPPORTED,
+      message: `The ${op} operation is not supported for ${res.cls?.name ?? 'this resource'}; the IPAM provider changes state only through its methods.`,
+    });
+  }
+
+  /** w:OperationTimeout, capped at MaxTimeoutms (MS-WSMV 3.1.4.1.6). The operation itself goes on. */
+  private withTimeout(ctx: OperationContext, work: Promise<string>): Promise<string> {
+    const requested = ctx.req.operationTimeoutMs ?? ctx.host.policy.maxTimeoutMs;
+    const ms = Math.min(requested, ctx.host.policy.maxTimeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<string>((_, reject) => {
+      timer = setTimeout(() => reject(new WsmanFault('TimedOut')), ms);
+    });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  private operationContext(req: WsmanRequest, input: IncomingEnvelope, principal: Principal, reply: ReplyContext): OperationContext {
+    const policyMax = input.host.policy.maxEnvelopeSize;
+    return {
+      req,
+      host: input.host,
+      principal,
+      services: this.services,
+      reply,
+      userAgent: input.userAgent,
+      events: input.events,
+      signal: new AbortController().signal,
+      maxReplyBytes: Math.min(req.maxEnvelopeSize ?? policyMax, policyMax),
+      measure: input.measure,
+    };
+  }
+
+  private toFault(err: unknown, log: EnvelopeLog): WsmanFault {
+    if (err instanceof WsmanFault) return err;
+    if (err instanceof CimError) return WsmanFault.fromCimError(err);
+    if (err instanceof XmlSyntaxError) {
+      return new WsmanFault('SchemaValidationError', { extra: `The request is not well-formed XML: ${err.message}.` });
+    }
+    this.deps.onInternalError(err, log);
+    return new WsmanFault('InternalError');
+  }
+}
+

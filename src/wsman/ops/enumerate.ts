@@ -1,0 +1,268 @@
+/**
+ * WS-Enumeration: Enumerate, Pull, Release (DSP0226 §8, MS-WSMV 3.1.4.1.13–17).
+ * Filters: WQL (MS-WSMV 3.1.4.1.13) and the WS-Man SelectorFilter dialect.
+ * Modes: objects, EPRs, or both (w:EnumerationMode). With OptimizeEnumeration the
+ * first items ride in the EnumerateResponse. Replies never exceed the client's
+ * MaxEnvelopeSize: items that do not fit stay in the context for the next Pull.
+ */
+import { matchesWql, parseWql, projectWql, validateWql, type WqlQuery } from '../../cim/wql';
+import { ValueEncoder } from '../../cim/valueCodec';
+import type { ResolvedClass } from '../../cim/types';
+import { referenceTo } from '../../cim/values';
+import { attr, child, childrenNamed, textOf, type XmlElement } from '../../xml/parse';
+import { XmlWriter } from '../../xml/write';
+import type { EnumerationItem, EnumerationMode, EnumerationState } from '../enumeration/contexts';
+import { writeEpr } from '../epr';
+import { WsmanFault } from '../faults';
+import { ACTION, DIALECT, NS } from '../namespaces';
+import { writeReply } from '../reply';
+import { resolveResource, type ResolvedResource, type UriForm } from '../resource';
+import type { Selector } from '../request';
+import { instanceMatches } from '../selectors';
+import { codecFor, providerContext, type OperationContext } from './context';
+
+const MODES: Readonly<Record<string, EnumerationMode>> = {
+  EnumerateObjectAndEPR: 'objectAndEpr',
+  EnumerateEPR: 'epr',
+};
+
+function bodyElement(ctx: OperationContext, local: string): XmlElement {
+  const el = ctx.req.bodyElement;
+  if (!el || el.ns !== NS.enumeration || el.local !== local) {
+    throw new WsmanFault('SchemaValidationError', { extra: `The body of this request must be an ${local} element of WS-Enumeration.` });
+  }
+  return el;
+}
+
+function positiveInt(el: XmlElement | undefined, what: string, fallback: number): number {
+  if (!el) return fallback;
+  const t = textOf(el).trim();
+  if (!/^\d{1,10}$/.test(t) || Number(t) < 1) {
+    throw new WsmanFault('SchemaValidationError', { extra: `${what} must be a positive integer, not '${t}'.` });
+  }
+  return Number(t);
+}
+
+interface FilterSpec {
+  readonly cls: ResolvedClass;
+  readonly query?: WqlQuery;
+  readonly selectorRef?: Selector[];
+}
+
+/** Works out the class to enumerate and how to filter it. */
+function readFilter(ctx: OperationContext, res: ResolvedResource, enumerate: XmlElement): FilterSpec {
+  const filter = child(enumerate, NS.wsman, 'Filter') ?? child(enumerate, NS.enumeration, 'Filter');
+  if (!filter) {
+    if (!res.cls) throw new WsmanFault('CannotProcessFilter', { extra: 'Enumerating a wildcard resource URI (*) needs a WQL filter.' });
+    return { cls: res.cls };
+  }
+  const dialect = attr(filter, '', 'Dialect')?.trim();
+  if (dialect === DIALECT.wql) {
+    const text = textOf(filter);
+    let query: WqlQuery;
+    try {
+      query = parseWql(text);
+    } catch (e) {
+      throw new WsmanFault('CannotProcessFilter', { extra: `The WQL query is not valid: ${(e as Error).message}.` });
+    }
+    const cls = ctx.services.registry.getClass(res.namespace, query.className);
+    if (!cls) {
+      throw new WsmanFault('CannotProcessFilter', { extra: `The specified class ${query.className} does not exist in the ${res.namespace} namespace.` });
+    }
+    try {
+      validateWql(query, cls);
+    } catch (e) {
+      throw new WsmanFault('CannotProcessFilter', { extra: `The WQL query is not valid: ${(e as Error).message}.` });
+    }
+    return { cls, query };
+  }
+  if (dialect === DIALECT.selector) {
+    if (!res.cls) throw new WsmanFault('CannotProcessFilter', { extra: 'A SelectorFilter needs the resource URI of a class.' });
+    const set = child(filter, NS.wsman, 'SelectorSet');
+    const selectors: Selector[] = set
+      ? childrenNamed(set, NS.wsman, 'Selector').map((s) => ({ name: attr(s, '', 'Name') ?? '', value: textOf(s) }))
+      : [];
+    const seen = new Set<string>();
+    for (const s of selectors) {
+      const prop = res.cls.property(s.name);
+      // MS-WSMV 3.1.4.1.13: only scalar, non-datetime, non-reference properties; each once.
+      if (!prop || prop.isArray || prop.valueType === 'datetime' || prop.valueType === 'reference' || prop.valueType === 'instance') {
+        throw new WsmanFault('CannotProcessFilter', { extra: `${s.name} cannot be used in a SelectorFilter of ${res.cls.name}.` });
+      }
+      if (seen.has(prop.name.toLowerCase())) throw new WsmanFault('CannotProcessFilter', { extra: `The selector ${s.name} is given twice.` });
+      seen.add(prop.name.toLowerCase());
+    }
+    return { cls: res.cls, selectorRef: selectors };
+  }
+  throw new WsmanFault('FilterDialectRequestedUnavailable', {
+    extra: `Supported dialects are ${DIALECT.wql} and ${DIALECT.selector}${dialect ? `, not ${dialect}` : ''}.`,
+  });
+}
+
+async function collect(ctx: OperationContext, spec: FilterSpec): Promise<EnumerationItem[]> {
+  const pctx = providerContext(ctx);
+  const items: EnumerationItem[] = [];
+  for (const { cls, provider } of ctx.services.providers.served(spec.cls)) {
+    for (const inst of await provider.enumerateInstances(pctx, cls)) {
+      if (spec.query && !matchesWql(spec.query, inst)) continue;
+      if (spec.selectorRef && !matchesSelectorFilter(cls, inst, spec.selectorRef)) continue;
+      items.push({ instance: spec.query ? projectWql(spec.query, inst) : inst, reference: referenceTo(cls, inst) });
+    }
+  }
+  return items;
+}
+
+function matchesSelectorFilter(cls: ResolvedClass, inst: EnumerationItem['instance'], selectors: Selector[]): boolean {
+  // Reuse key matching: build a reference over the filter's properties.
+  const ref = {
+    kind: 'reference' as const,
+    className: cls.name,
+    namespace: cls.namespace,
+    keys: selectors.map((s) => ({ name: cls.property(s.name)?.name ?? s.name, value: s.value })),
+  };
+  return instanceMatches(inst, ref);
+}
+
+/** Renders the next items that fit; returns their XML and how many were taken. */
+function renderBatch(
+  ctx: OperationContext,
+  form: UriForm,
+  mode: EnumerationMode,
+  items: readonly EnumerationItem[],
+  from: number,
+  maxElements: number,
+  overhead: number,
+): { writers: XmlWriter[]; count: number } {
+  const encoder = new ValueEncoder(codecFor(ctx, form));
+  const writers: XmlWriter[] = [];
+  let used = overhead;
+  for (let i = from; i < items.length && writers.length < maxElements; i++) {
+    const item = items[i] as EnumerationItem;
+    const w = new XmlWriter();
+    if (mode === 'objects') encoder.writeInstance(w, item.instance);
+    else if (mode === 'epr') writeEpr(w, item.reference, form);
+    else {
+      w.open('w:Item');
+      encoder.writeInstance(w, item.instance);
+      writeEpr(w, item.reference, form);
+      w.close();
+    }
+    const size = ctx.measure(w.toString());
+    if (used + size > ctx.maxReplyBytes) break;
+    used += size;
+    writers.push(w);
+  }
+  if (writers.length === 0 && from < items.length && maxElements > 0) {
+    throw new WsmanFault('EncodingLimit', {
+      detail: 'MaxEnvelopeSizeExceeded',
+      extra: `The next item does not fit in a reply of at most ${ctx.maxReplyBytes} bytes.`,
+    });
+  }
+  return { writers, count: writers.length };
+}
+
+/** Bytes of the reply around its items (the header and the response elements), with room for the context id. */
+function overheadOf(ctx: OperationContext, action: string, wrapper: string): number {
+  const empty = writeReply(action, ctx.reply, (w) => {
+    w.open(wrapper).leaf('n:EnumerationContext', undefined, 'uuid:00000000-0000-0000-0000-000000000000');
+    w.open('w:Items').close().leaf('w:EndOfSequence').close();
+  });
+  return ctx.measure(empty);
+}
+
+function ownerOf(ctx: OperationContext): string {
+  return `${ctx.principal.authority}\\${ctx.principal.name}`.toLowerCase();
+}
+
+export async function enumerate(ctx: OperationContext): Promise<string> {
+  const res = resolveResource(ctx.services.registry, ctx.req.resourceUri, ctx.req.selectors);
+  if (res.keySelectors.length > 0) {
+    // ERROR_WSMAN_ENUMERATE_... 0x80338108: an Enumerate URI carries no keys.
+    throw new WsmanFault('InvalidSelectors', {
+      detail: 'UnexpectedSelectors',
+      extra: 'Enumerate takes no selectors other than __cimnamespace; use Get, or a SelectorFilter.',
+    });
+  }
+  const body = bodyElement(ctx, 'Enumerate');
+  const modeEl = child(body, NS.wsman, 'EnumerationMode');
+  let mode: EnumerationMode = 'objects';
+  if (modeEl) {
+    const m = MODES[textOf(modeEl).trim()];
+    if (!m) throw new WsmanFault('UnsupportedFeature', { detail: 'EnumerationMode', extra: `Unknown EnumerationMode '${textOf(modeEl).trim()}'.` });
+    mode = m;
+  }
+  const optimize = child(body, NS.wsman, 'OptimizeEnumeration') !== undefined;
+  // DSP0226 §8.2.3: MaxElements defaults to 1; MS-WSMV 3.1.4.1.14 caps it at MaxBatchItems.
+  const maxElements = Math.min(positiveInt(child(body, NS.wsman, 'MaxElements'), 'MaxElements', 1), ctx.host.policy.maxBatchItems);
+  const spec = readFilter(ctx, res, body);
+  const items = await collect(ctx, spec);
+
+  let sent = 0;
+  let writers: XmlWriter[] = [];
+  if (optimize) {
+    const batch = renderBatch(ctx, res.form, mode, items, 0, maxElements, overheadOf(ctx, ACTION.enumerateResponse, 'n:EnumerateResponse'));
+    writers = batch.writers;
+    sent = batch.count;
+  }
+  const done = optimize && sent === items.length;
+  let state: EnumerationState | undefined;
+  if (!done) {
+    state = ctx.services.enumerations.create({
+      hostFqdn: ctx.host.fqdn,
+      owner: ownerOf(ctx),
+      mode,
+      form: res.form,
+      items,
+      position: sent,
+      timeoutMs: ctx.host.policy.enumerationContextTimeoutMs,
+      maxPerHost: ctx.host.policy.maxEnumerationContexts,
+    });
+  }
+  return writeReply(ACTION.enumerateResponse, ctx.reply, (w) => {
+    w.open('n:EnumerateResponse');
+    // A real Windows reply keeps an empty EnumerationContext next to EndOfSequence.
+    w.leaf('n:EnumerationContext', undefined, state?.id ?? '');
+    if (optimize) {
+      w.open('w:Items');
+      for (const x of writers) w.append(x);
+      w.close();
+      if (done) w.leaf('w:EndOfSequence');
+    }
+    w.close();
+  });
+}
+
+export function pull(ctx: OperationContext): string {
+  const body = bodyElement(ctx, 'Pull');
+  const ctxEl = child(body, NS.enumeration, 'EnumerationContext');
+  if (!ctxEl) throw new WsmanFault('InvalidEnumerationContext');
+  const state = ctx.services.enumerations.take(textOf(ctxEl), ctx.host.fqdn, ownerOf(ctx));
+  const maxElements = Math.min(
+    positiveInt(child(body, NS.enumeration, 'MaxElements') ?? child(body, NS.wsman, 'MaxElements'), 'MaxElements', 1),
+    ctx.host.policy.maxBatchItems,
+  );
+  const batch = renderBatch(ctx, state.form, state.mode, state.items, state.position, maxElements, overheadOf(ctx, ACTION.pullResponse, 'n:PullResponse'));
+  state.position += batch.count;
+  const done = state.position >= state.items.length;
+  if (done) ctx.services.enumerations.delete(state);
+  else ctx.services.enumerations.touch(state);
+  return writeReply(ACTION.pullResponse, ctx.reply, (w) => {
+    w.open('n:PullResponse');
+    // MS-WSMV 4.2.3: the last PullResponse has no EnumerationContext.
+    if (!done) w.leaf('n:EnumerationContext', undefined, state.id);
+    w.open('n:Items');
+    for (const x of batch.writers) w.append(x);
+    w.close();
+    if (done) w.leaf('n:EndOfSequence');
+    w.close();
+  });
+}
+
+export function release(ctx: OperationContext): string {
+  const body = bodyElement(ctx, 'Release');
+  const ctxEl = child(body, NS.enumeration, 'EnumerationContext');
+  if (!ctxEl) throw new WsmanFault('InvalidEnumerationContext');
+  const state = ctx.services.enumerations.take(textOf(ctxEl), ctx.host.fqdn, ownerOf(ctx));
+  ctx.services.enumerations.delete(state);
+  return writeReply(ACTION.releaseResponse, ctx.reply, () => undefined);
+}
