@@ -1,0 +1,48 @@
+/**
+ * Starts a real emulator for a test: a real HTTP listener on an ephemeral
+ * loopback port, real SQLite state in a fresh temporary data directory, and the
+ * log captured in memory so tests can search it.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { Emulator } from '../../src/app';
+import type { Fixture } from '../../src/config/fixture';
+
+export interface TestEmulator {
+  readonly emulator: Emulator;
+  readonly url: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** Every log line written so far, as raw JSON text. */
+  logs(): string[];
+  stop(): Promise<void>;
+}
+
+export function tempDir(prefix = 'ipam-emu-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function startEmulator(opts: { fixture?: Fixture | string; dataDir?: string } = {}): Promise<TestEmulator> {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const l of chunk.toString('utf8').split('\n')) if (l) lines.push(l);
+      cb();
+    },
+  });
+  const logger = pino({ level: 'debug', base: { name: 'ipam-emulator' } }, sink);
+  const dataDir = opts.dataDir ?? tempDir();
+  const emulator = Emulator.create({ fixture: opts.fixture, dataDir, logger });
+  const listener = await emulator.start('127.0.0.1', 0);
+  return {
+    emulator,
+    url: listener.url,
+    port: listener.port,
+    dataDir,
+    logs: () => [...lines],
+    stop: () => emulator.stop(),
+  };
+}
