@@ -1,0 +1,83 @@
+/**
+ * The command line as users run it: a real child process of the built CLI
+ * (npm test builds it first), real signals.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { IDENTIFY, post } from '../support/soap';
+import { tempDir } from '../support/emulator';
+
+const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
+
+beforeAll(() => {
+  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" (npm test does it first)`);
+});
+
+function startCli(args: string[]): { child: ChildProcess; output: () => string; listening: Promise<string> } {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const listening = new Promise<string>((resolve, reject) => {
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
+      if (m) resolve(m[1] as string);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${out}`)));
+  });
+  return { child, output: () => out, listening };
+}
+
+function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+test('serve listens on 127.0.0.1, answers, and stops cleanly on SIGTERM and SIGINT', async () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    const { child, output, listening } = startCli(['serve', '--port', '0', '--data-dir', tempDir()]);
+    const url = await listening;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/wsman$/);
+    expect((await post(url, IDENTIFY)).status).toBe(200);
+    const exited = exitOf(child);
+    child.kill(signal);
+    expect(await exited).toEqual({ code: 0, signal: null });
+    expect(output()).toContain('"msg":"stopped"');
+  }
+});
+
+test('the data directory holds the state database and no password from the fixture', async () => {
+  const dataDir = tempDir();
+  const { child, listening } = startCli(['serve', '--port', '0', '--data-dir', dataDir]);
+  await listening;
+  const exited = exitOf(child);
+  child.kill('SIGTERM');
+  await exited;
+  const files = fs.readdirSync(dataDir);
+  expect(files).toContain('state.sqlite');
+  for (const f of files) expect(fs.readFileSync(path.join(dataDir, f)).includes('Passw0rd!')).toBe(false);
+});
+
+test('a bad fixture is refused before listening, with the problem and its JSON path', async () => {
+  const dir = tempDir();
+  const fixture = path.join(dir, 'bad.json');
+  fs.writeFileSync(fixture, JSON.stringify({ name: 'x', domains: [{ name: 'CONTOSO', dnsName: 'contoso.com' }], hosts: [{ fqdn: 'ipam1.contoso.com', domain: 'FABRIKAM' }] }));
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dir, '--fixture', fixture], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  const { code } = await exitOf(child);
+  expect(code).toBe(2);
+  expect(err).toContain('/hosts/0/domain: no domain named FABRIKAM');
+});
+
+test('unknown commands and flags print the usage and exit 2', async () => {
+  for (const args of [['frobnicate'], ['serve', '--colour', 'red']]) {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    const { code } = await exitOf(child);
+    expect(code).toBe(2);
+    expect(err).toContain('Usage: ipam-emulator serve');
+  }
+});
