@@ -24,6 +24,9 @@ const INT_RANGES: Record<string, [bigint, bigint]> = {
   sint64: [-9223372036854775808n, 9223372036854775807n],
 };
 
+/** The largest finite real32 (IEEE 754 binary32). */
+const REAL32_MAX = 3.4028234663852886e38;
+
 export function isIntegerType(t: CimValueType): boolean {
   return t in INT_RANGES;
 }
@@ -54,7 +57,7 @@ export function parseScalarText(type: CimValueType, raw: string): CimScalar {
       if (t === 'NaN') return NaN;
       if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t)) throw new CimValueError(`'${raw}' is not a ${type}`);
       const n = Number(t);
-      if (type === 'real32' && Number.isFinite(n) && Math.abs(n) > 3.4028234663852886e38) {
+      if (type === 'real32' && Number.isFinite(n) && Math.abs(n) > REAL32_MAX) {
         throw new CimValueError(`'${raw}' is out of range for real32`);
       }
       return n;
@@ -122,6 +125,11 @@ export function coerceScalar(type: CimValueType, v: unknown, what: string): CimS
       if (typeof v === 'string' && v.length === 1) return v;
       break;
     case 'real32':
+      if (typeof v === 'number') {
+        if (Number.isFinite(v) && Math.abs(v) > REAL32_MAX) throw new CimValueError(`${what}: ${v} is out of range for real32`);
+        return v;
+      }
+      break;
     case 'real64':
       if (typeof v === 'number') return v;
       break;
@@ -137,8 +145,13 @@ export function coerceScalar(type: CimValueType, v: unknown, what: string): CimS
       if (isInstance(v)) return v;
       break;
     default:
-      if (typeof v === 'number' && Number.isInteger(v)) return checkInteger(type, BigInt(v));
-      if (typeof v === 'bigint') return checkInteger(type, v);
+      try {
+        if (typeof v === 'number' && Number.isInteger(v)) return checkInteger(type, BigInt(v));
+        if (typeof v === 'bigint') return checkInteger(type, v);
+      } catch (e) {
+        if (e instanceof CimValueError) throw new CimValueError(`${what}: ${e.message}`);
+        throw e;
+      }
   }
   throw new CimValueError(`${what}: ${describe(v)} is not a valid ${type}`);
 }

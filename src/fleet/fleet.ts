@@ -126,15 +126,19 @@ export class Fleet {
         accounts: (h.accounts ?? []).map((a) => toAccount(a, computerName)),
       };
       this.byName.set(host.fqdn, host);
-      this.byName.set(computerName.toLowerCase(), host);
       return host;
     });
+    // A short name reaches a host only when no other host shares it (ipam1.contoso.com and
+    // ipam1.fabrikam.com are both IPAM1: only their FQDNs tell them apart).
+    const shortNames = new Map<string, FleetHost[]>();
+    for (const h of this.hosts) shortNames.set(h.computerName.toLowerCase(), [...(shortNames.get(h.computerName.toLowerCase()) ?? []), h]);
+    for (const [name, hs] of shortNames) if (hs.length === 1 && !this.byName.has(name)) this.byName.set(name, hs[0] as FleetHost);
     this.defaultHost = fx.defaultHost ? (this.byName.get(fx.defaultHost.toLowerCase()) as FleetHost) : (this.hosts[0] as FleetHost);
   }
 
-  /** A host by FQDN or NetBIOS name, case-insensitively. */
+  /** A host by FQDN (a trailing root dot allowed) or unambiguous NetBIOS name, case-insensitively. */
   host(name: string): FleetHost | undefined {
-    return this.byName.get(name.toLowerCase());
+    return this.byName.get(name.toLowerCase().replace(/\.$/, ''));
   }
 }
 

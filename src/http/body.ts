@@ -105,8 +105,10 @@ export function decode(buf: Buffer, charset: string | undefined): BodyResult {
     return { kind: 'badCharset', detail: `the charset ${charset} is not supported; use UTF-8 or UTF-16` };
   }
   if (charset !== undefined && start > 0) {
-    const family = charset.startsWith('utf-16') ? 'utf-16' : charset.replace('utf8', 'utf-8');
-    if (!encoding.startsWith(family)) return { kind: 'badCharset', detail: `the body's byte order mark does not match charset=${charset}` };
+    // charset=utf-16 leaves the byte order to the BOM; utf-16le/-be and utf-8 must agree with it.
+    const declared = charset === 'utf8' ? 'utf-8' : charset;
+    const agrees = declared === 'utf-16' ? encoding.startsWith('utf-16') : declared === encoding;
+    if (!agrees) return { kind: 'badCharset', detail: `the body's byte order mark does not match charset=${charset}` };
   }
   const body = buf.subarray(start);
   if (encoding !== 'utf-8' && body.length % 2 !== 0) return { kind: 'badCharset', detail: 'a UTF-16 body has an odd number of bytes' };

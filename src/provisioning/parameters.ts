@@ -143,10 +143,13 @@ export function validateProvisioningParameters(p: RawProvisioningParameters): Pr
     let widSchemaPath = DEFAULT_WID_PATH;
     if (given(p.WidSchemaPath)) {
       const path = p.WidSchemaPath.trim();
-      if (!WID_PATH.test(path) || /(^|\\)\.\.(\\|$)/.test(path) || /[<>"|?*]/.test(path.slice(2))) {
+      // A folder path stays under MAX_PATH minus room for a file name (CreateDirectory's 248).
+      if (!WID_PATH.test(path) || path.length > 248 || /(^|\\)\.\.(\\|$)/.test(path) || /[<>"|?*:]/.test(path.slice(2))) {
         throw invalid('WidSchemaPath', `WidSchemaPath '${p.WidSchemaPath}' is not valid: give a local absolute folder such as D:\\database or %WINDIR%\\System32\\IPAM\\Database.`);
       }
+      // Drop trailing separators, but keep a drive root absolute (`D:\`, not the drive-relative `D:`).
       widSchemaPath = path.replace(/\\+$/, '');
+      if (/^[A-Za-z]:$/.test(widSchemaPath)) widSchemaPath += '\\';
     }
     return { database: { kind: 'WID', widSchemaPath, databaseName: WID_DATABASE_NAME }, provisioningMethod, gpoPrefix, force };
   }

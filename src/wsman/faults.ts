@@ -219,6 +219,11 @@ const DETAIL_CODES: Readonly<Record<string, number>> = {
   'InvalidParameter/InvalidValue': 87,
 };
 
+/** Actions that depend on the fault detail (WinRM's table: an invalid timeout is a WS-Man fault). */
+const DETAIL_ACTIONS: Readonly<Record<string, string>> = {
+  'InvalidMessageInformationHeader/InvalidTimeout': ACTION.wsmanFault,
+};
+
 /** A ResourceURI no plugin serves ("not found in the WS-Management catalog"). */
 export const CODE_UNKNOWN_RESOURCE_URI = WSMAN(0x3b);
 /** ERROR_WSMAN_DIFFERENT_CIM_SELECTOR (MS-WSMV <46>). */
@@ -243,6 +248,8 @@ export interface FaultOptions {
 
 export class WsmanFault extends Error {
   readonly spec: FaultSpec;
+  /** The fault's Action: the table's, or the one its detail calls for. */
+  readonly action: string;
   readonly detailUri: string | undefined;
   readonly winrmCode: number | undefined;
   readonly httpStatus: number;
@@ -258,6 +265,7 @@ export class WsmanFault extends Error {
     const d = options.detail;
     this.detailUri = d === undefined ? undefined : d.includes('://') ? d : FAULT_DETAIL + d;
     this.winrmCode = options.winrmCode ?? (d !== undefined ? DETAIL_CODES[`${fault}/${d}`] : undefined) ?? spec.winrmCode;
+    this.action = (d !== undefined ? DETAIL_ACTIONS[`${fault}/${d}`] : undefined) ?? spec.action;
     this.httpStatus = options.httpStatus ?? spec.httpStatus;
   }
 
@@ -275,7 +283,8 @@ export class WsmanFault extends Error {
       case CimStatus.INVALID_NAMESPACE:
       case CimStatus.INVALID_CLASS:
       case CimStatus.NOT_FOUND:
-        return new WsmanFault('DestinationUnreachable', opts);
+        // What WinRM sends when WMI reports "not found" (docs/research/wsman-facts.md §3).
+        return new WsmanFault('DestinationUnreachable', { ...opts, detail: 'InvalidResourceURI' });
       case CimStatus.INVALID_PARAMETER:
         return new WsmanFault('InvalidParameter', { ...opts, detail: 'InvalidValue' });
       case CimStatus.NOT_SUPPORTED:

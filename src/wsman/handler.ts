@@ -124,7 +124,9 @@ export class WsmanHandler {
       log.op = `Invoke ${method}`;
       return invoke(ctx, method);
     }
-    // Renew, GetStatus, eventing, shells: not served here (MS-WSMV 3.1.4 lists what Windows serves for CIM).
+    // Windows finds the resource before the action: an unknown resource is "not found"
+    // whatever the action. Renew, GetStatus, eventing and shells on a class are not served.
+    if (ctx.req.resourceUri !== undefined) resolveResource(ctx.services.registry, ctx.req.resourceUri, ctx.req.selectors);
     throw new WsmanFault('ActionNotSupported', { extra: `The action ${action} is not supported.` });
   }
 

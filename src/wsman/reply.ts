@@ -84,13 +84,18 @@ export function writeFault(
   const w = new XmlWriter();
   w.open('s:Envelope', ENVELOPE_ATTRS);
   w.open('s:Header');
-  writeStandardHeader(w, spec.action, rc.relatesTo);
+  writeStandardHeader(w, fault.action, rc.relatesTo);
   const nu = fault.options.notUnderstood;
   if (nu) {
     // SOAP 1.2 Part 1 §5.4.8, with the request's own prefix as Windows does.
-    // Any prefix but `s` may be re-bound on the element itself.
-    const prefix = nu.prefix !== '' && nu.prefix !== 's' ? nu.prefix : 'nu';
-    w.leaf('s:NotUnderstood', { qname: `${prefix}:${nu.local}`, [`xmlns:${prefix}`]: nu.ns });
+    if (nu.ns === '') {
+      // A header in no namespace: an unprefixed QName (no default namespace is in scope here).
+      w.leaf('s:NotUnderstood', { qname: nu.local });
+    } else {
+      // Any prefix but `s` may be re-bound on the element itself.
+      const prefix = nu.prefix !== '' && nu.prefix !== 's' ? nu.prefix : 'nu';
+      w.leaf('s:NotUnderstood', { qname: `${prefix}:${nu.local}`, [`xmlns:${prefix}`]: nu.ns });
+    }
   }
   if (fault.fault === 'VersionMismatch') {
     // SOAP 1.2 Part 1 §5.4.7: name the envelope version we do support.

@@ -4,7 +4,7 @@
  * deviate (reference/wsman-wire.md §0.4, clients.md); faults where Windows does.
  */
 import { child, childrenNamed, elements, textOf, type XmlElement, attr } from '../xml/parse';
-import { NS } from './namespaces';
+import { ANONYMOUS, NS } from './namespaces';
 import { WsmanFault } from './faults';
 import { parseDuration } from './duration';
 
@@ -100,6 +100,7 @@ export function parseRequest(envelope: XmlElement): WsmanRequest {
     }
     throw new WsmanFault('SchemaValidationError', { extra: 'The root element is not a SOAP 1.2 Envelope.' });
   }
+  checkEnvelopeStructure(envelope);
   const header = child(envelope, NS.soap, 'Header');
   const body = child(envelope, NS.soap, 'Body');
   if (!body) {
@@ -108,12 +109,23 @@ export function parseRequest(envelope: XmlElement): WsmanRequest {
       message: 'The WS-Management service cannot process the request. The SOAP packet that WS-Management received did not contain a valid Body element.',
     });
   }
-  const bodyElement = elements(body)[0];
+  const bodyElements = elements(body);
+  if (bodyElements.length > 1 || hasText(body)) {
+    throw new WsmanFault('SchemaValidationError', { extra: 'The SOAP Body must hold a single element.' });
+  }
+  const bodyElement = bodyElements[0];
 
   if (header) {
+    const seen = new Set<string>();
     for (const h of elements(header)) {
-      if (mustUnderstand(h) && !UNDERSTOOD.has(`${h.ns}|${h.local}`)) {
+      const key = `${h.ns}|${h.local}`;
+      if (mustUnderstand(h) && !UNDERSTOOD.has(key)) {
         throw new WsmanFault('MustUnderstand', { notUnderstood: { ns: h.ns, local: h.local, prefix: h.prefix } });
+      }
+      if (UNDERSTOOD.has(key)) {
+        // WS-Addressing: each message information header appears at most once.
+        if (seen.has(key)) throw new WsmanFault('InvalidMessageInformationHeader', { extra: `The ${h.local} header appears more than once.` });
+        seen.add(key);
       }
     }
   }
@@ -177,6 +189,21 @@ export function parseRequest(envelope: XmlElement): WsmanRequest {
   };
 }
 
+/** SOAP 1.2 Part 1 §5.1: an optional Header, then the Body, and nothing else. */
+function checkEnvelopeStructure(envelope: XmlElement): void {
+  const kids = elements(envelope);
+  const names = kids.map((k) => (k.ns === NS.soap ? k.local : `{${k.ns}}${k.local}`));
+  const ok = (names.length === 1 && names[0] === 'Body') || (names.length === 2 && names[0] === 'Header' && names[1] === 'Body');
+  if (!ok && names.includes('Body')) {
+    throw new WsmanFault('SchemaValidationError', { extra: 'A SOAP Envelope holds an optional Header followed by one Body, and nothing else.' });
+  }
+  if (hasText(envelope)) throw new WsmanFault('SchemaValidationError', { extra: 'The SOAP Envelope holds text outside its Header and Body.' });
+}
+
+function hasText(el: XmlElement): boolean {
+  return el.children.some((c) => typeof c === 'string' && c.trim() !== '');
+}
+
 /**
  * Checks the addressing headers every operation other than Identify needs
  * (MS-WSMV 3.1.4.1.3, 3.1.4.1.5).
@@ -199,13 +226,22 @@ export function checkAddressing(req: WsmanRequest): void {
   const replyTo = header ? child(header, NS.addressing, 'ReplyTo') : undefined;
   if (!replyTo) throw new WsmanFault('MessageInformationHeaderRequired', { extra: 'The request has no ReplyTo header.' });
   const address = child(replyTo, NS.addressing, 'Address');
-  if (!address || textOf(address).trim() !== 'http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous') {
+  if (!address || textOf(address).trim() !== ANONYMOUS) {
     throw new WsmanFault('UnsupportedFeature', { detail: 'AddressingMode', extra: 'Only the anonymous ReplyTo address is supported.' });
+  }
+  // MS-WSMV 3.1.4.1.4: FaultTo, when present, must be anonymous too.
+  const faultTo = header ? child(header, NS.addressing, 'FaultTo') : undefined;
+  if (faultTo) {
+    const fa = child(faultTo, NS.addressing, 'Address');
+    if (!fa || textOf(fa).trim() !== ANONYMOUS) {
+      throw new WsmanFault('UnsupportedFeature', { detail: 'AddressingMode', extra: 'Only the anonymous FaultTo address is supported.' });
+    }
   }
 }
 
 function parseSelectorSet(set: XmlElement | undefined): Selector[] {
   if (!set) return [];
+  if (hasText(set)) throw new WsmanFault('InvalidSelectors', { detail: 'InvalidValue', extra: 'The SelectorSet holds text outside its Selector elements.' });
   const selectors: Selector[] = [];
   const seen = new Set<string>();
   for (const s of elements(set)) {

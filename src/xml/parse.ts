@@ -11,9 +11,16 @@
  *    so callers never match on prefixes,
  *  - bounds nesting depth and element count.
  *
+ * Well-formedness is checked first by our own strict scanner (wellFormed.ts);
+ * fast-xml-parser then only builds the tree.
+ *
  * It is a pure codec: strings in, an immutable tree out, XmlSyntaxError on bad input.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
+import { XmlSyntaxError } from './parse-error';
+import { checkWellFormed } from './wellFormed';
+
+export { XmlSyntaxError };
 
 export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 export const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
@@ -40,13 +47,6 @@ export interface XmlElement {
 }
 
 export type XmlNode = XmlElement | string;
-
-export class XmlSyntaxError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'XmlSyntaxError';
-  }
-}
 
 export interface ParseLimits {
   /** Deepest element nesting accepted (SOAP envelopes need about 20). */
@@ -75,29 +75,6 @@ const parser = new XMLParser({
 
 /** Raw node shapes produced by fast-xml-parser with preserveOrder. */
 type RawNode = { [name: string]: RawNode[] | Record<string, string> | string };
-
-/**
- * Refuses markup declarations before the parser sees them. Comments and CDATA
- * sections are the only `<!` constructs allowed inside a SOAP message
- * (SOAP 1.2 Part 1 §5: "a SOAP message MUST NOT contain a Document Type Declaration").
- */
-function refuseDeclarations(xml: string): void {
-  let i = xml.indexOf('<!');
-  while (i !== -1) {
-    if (xml.startsWith('<!--', i)) {
-      const end = xml.indexOf('-->', i + 4);
-      if (end === -1) throw new XmlSyntaxError('unterminated comment');
-      i = xml.indexOf('<!', end + 3);
-    } else if (xml.startsWith('<![CDATA[', i)) {
-      const end = xml.indexOf(']]>', i + 9);
-      if (end === -1) throw new XmlSyntaxError('unterminated CDATA section');
-      i = xml.indexOf('<!', end + 3);
-    } else {
-      const what = /^<!([A-Za-z]+)/.exec(xml.slice(i, i + 20))?.[1]?.toUpperCase() ?? 'markup';
-      throw new XmlSyntaxError(`${what} declarations are not allowed in a SOAP message`);
-    }
-  }
-}
 
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
@@ -135,11 +112,7 @@ function splitQName(qname: string): [prefix: string, local: string] {
  * XML with exactly one root element, or that exceeds the limits.
  */
 export function parseXml(xml: string, limits: ParseLimits = DEFAULT_LIMITS): XmlElement {
-  refuseDeclarations(xml);
-  const valid = XMLValidator.validate(xml, { allowBooleanAttributes: false });
-  if (valid !== true) {
-    throw new XmlSyntaxError(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
-  }
+  checkWellFormed(xml, limits);
   let raw: RawNode[];
   try {
     raw = parser.parse(xml) as RawNode[];
@@ -189,11 +162,17 @@ function resolveElement(
       const prefix = name === 'xmlns' ? '' : name.slice(6);
       const uri = decodeEntities(rawAttrs[name] as string);
       if (prefix !== '' && uri === '') throw new XmlSyntaxError(`prefix '${prefix}' bound to an empty namespace`);
+      // Namespaces 1.0 §3: xml is bound to its URI only, xmlns never, and neither URI to anything else.
+      if (prefix === 'xmlns') throw new XmlSyntaxError("the prefix 'xmlns' cannot be declared");
+      if (prefix === 'xml' ? uri !== XML_NS : uri === XML_NS || uri === XMLNS_NS) {
+        throw new XmlSyntaxError(`the prefix '${prefix || '(default)'}' cannot be bound to ${uri}`);
+      }
       (scope as Map<string, string>).set(prefix, uri);
     }
   }
 
   const [prefix, local] = splitQName(qname);
+  if (prefix === 'xmlns') throw new XmlSyntaxError(`element <${qname}> uses the reserved prefix 'xmlns'`);
   const ns = scope.get(prefix);
   if (ns === undefined) {
     if (prefix !== '') throw new XmlSyntaxError(`element prefix '${prefix}' is not bound to a namespace`);
@@ -206,7 +185,12 @@ function resolveElement(
     // Unprefixed attributes are in no namespace. An unbound attribute prefix is kept
     // with an empty namespace: real clients send e.g. xsi:type with no xsi declared.
     const ans = ap === '' ? '' : (scope.get(ap) ?? '');
-    attrs.push({ ns: ans, local: al, prefix: ap, value: decodeEntities(rawAttrs[name] as string) });
+    if (ap !== '' && scope.has(ap) && attrs.some((x) => x.ns === ans && x.local === al)) {
+      throw new XmlSyntaxError(`two attributes of <${qname}> have the same expanded name {${ans}}${al}`);
+    }
+    // XML 1.0 §3.3.3: literal white space in an attribute value normalises to a space.
+    const raw = (rawAttrs[name] as string).replace(/[\t\n\r]/g, ' ');
+    attrs.push({ ns: ans, local: al, prefix: ap, value: decodeEntities(raw) });
   }
 
   const children: XmlNode[] = [];

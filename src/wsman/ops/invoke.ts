@@ -93,6 +93,9 @@ function readParameters(
   if (input.local.toLowerCase() !== `${method.name}_INPUT`.toLowerCase()) {
     throw new WsmanFault('SchemaValidationError', { extra: `The body must be ${method.name}_INPUT, not ${input.local}.` });
   }
+  if (input.children.some((c) => typeof c === 'string' && c.trim() !== '')) {
+    throw new WsmanFault('SchemaValidationError', { extra: `${method.name}_INPUT holds text; each parameter is an element.` });
+  }
   const byName = new Map<string, XmlElement[]>();
   for (const el of elements(input)) {
     const p = method.parameters.find((x) => x.name.toLowerCase() === el.local.toLowerCase());
