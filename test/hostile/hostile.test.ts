@@ -1,0 +1,281 @@
+/**
+ * Hostile input (acceptance item): every malformed or hostile request in the
+ * corpus is refused with a SOAP fault or an HTTP 4xx — never a 200, never a
+ * 500 without a fault body — the server keeps answering Identify, logs no
+ * internal error, and the IPAM server instance reads back unchanged.
+ *
+ * Failures are collected per case and reported together, so one run names
+ * every case the server mishandles.
+ */
+import http from 'node:http';
+import {
+  ACTION,
+  ADMIN,
+  IDENTIFY,
+  NS,
+  bodyOf,
+  call,
+  child,
+  elements,
+  faultOf,
+  itemsOf,
+  parseXml,
+  post,
+  propsOf,
+  rawHttp,
+  statusOf,
+  textOf,
+  type FaultInfo,
+} from '../support/soap';
+import { startEmulator, type TestEmulator } from '../support/emulator';
+import { BASE, IPAM_SERVER_URI, LIVE_CONTEXT, hostileCases, type HostileCase } from './corpus';
+
+interface Reply {
+  readonly status: number;
+  readonly contentType: string;
+  readonly text: string;
+  /** Set when no complete HTTP reply came back. */
+  readonly error?: string;
+}
+
+const CASE_TIMEOUT_MS = 10_000;
+const BATCH = 25;
+
+/** Decodes a reply body by the charset its Content-Type names (the server answers UTF-16 requests in UTF-16). */
+function decodeReply(body: Buffer, contentType: string): string {
+  const charset = /charset=([^;\s]+)/i.exec(contentType)?.[1]?.toLowerCase();
+  if (charset === 'utf-16' || charset === 'utf-16le' || charset === 'utf-16be') {
+    let b = body[0] === 0xff && body[1] === 0xfe ? body.subarray(2) : body;
+    if (body[0] === 0xfe && body[1] === 0xff) {
+      b = Buffer.from(body.subarray(2));
+      b.swap16();
+    }
+    return b.toString('utf16le');
+  }
+  return body.toString('utf8');
+}
+
+/**
+ * Sends one case over a fresh connection with node:http, which (unlike fetch)
+ * can omit Content-Type, send chunked bodies and exact bytes.
+ */
+function send(port: number, c: HostileCase): Promise<Reply> {
+  const payload = typeof c.body === 'string' ? Buffer.from(c.body, 'utf8') : c.body;
+  const merged = new Map<string, [string, string]>();
+  const defaults = { 'Content-Type': 'application/soap+xml;charset=UTF-8', Authorization: ADMIN };
+  for (const [k, v] of Object.entries({ ...defaults, ...c.headers })) merged.set(k.toLowerCase(), [k, v]);
+  for (const o of c.omitHeaders ?? []) merged.delete(o.toLowerCase());
+  const headers: Record<string, string> = Object.fromEntries(merged.values());
+  if (c.chunked) headers['Transfer-Encoding'] = 'chunked';
+  else headers['Content-Length'] = String(payload.length);
+
+  return new Promise((resolve) => {
+    let settled = false;
+    let responded = false;
+    const req = http.request({ host: '127.0.0.1', port, path: '/wsman', method: 'POST', headers, agent: false });
+    const finish = (r: Reply): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(r);
+    };
+    const timer = setTimeout(() => {
+      finish({ status: 0, contentType: '', text: '', error: `no reply within ${CASE_TIMEOUT_MS} ms` });
+      req.destroy();
+    }, CASE_TIMEOUT_MS);
+    req.on('response', (res) => {
+      responded = true;
+      const chunks: Buffer[] = [];
+      const contentType = String(res.headers['content-type'] ?? '');
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => finish({ status: res.statusCode ?? 0, contentType, text: decodeReply(Buffer.concat(chunks), contentType) }));
+      res.on('error', (err) => finish({ status: res.statusCode ?? 0, contentType, text: '', error: `reply cut off: ${err.message}` }));
+    });
+    // Once the server has answered (e.g. 413 before the body is in), a reset while we still write is expected.
+    req.on('error', (err) => {
+      if (!responded) finish({ status: 0, contentType: '', text: '', error: `connection failed: ${err.message}` });
+    });
+    if (c.chunked) {
+      for (let i = 0; i < payload.length; i += 64 * 1024) req.write(payload.subarray(i, i + 64 * 1024));
+      req.end();
+    } else {
+      req.end(payload);
+    }
+  });
+}
+
+/** The element a 200 reply's Body holds (e.g. EnumerateResponse), to say what the server did. */
+function servedAs(text: string): string {
+  try {
+    const first = elements(bodyOf(parseXml(text)))[0];
+    return first ? first.local : 'an empty Body';
+  } catch {
+    return text.slice(0, 200);
+  }
+}
+
+/** What a refusal looks like to a client, to tell one fault from another. */
+function signature(f: FaultInfo): string {
+  return JSON.stringify([f.code, f.subcode, f.detail, f.wsmanCode, f.reason, f.cimError]);
+}
+
+/**
+ * Why a reply to a hostile request is wrong, or undefined when it is a proper
+ * refusal. `validVerdict` is the fault a valid Invoke gets ("valid, but not
+ * implemented"): a hostile request answered with it was taken for valid.
+ */
+function whatIsWrong(r: Reply, validVerdict: string): string | undefined {
+  if (r.error !== undefined) return r.error;
+  if (r.status >= 400 && r.status < 500) return undefined;
+  if (r.status === 200) return `HTTP 200, the request was served (${servedAs(r.text)})`;
+  if (r.status !== 500) return `HTTP ${r.status}: ${r.text.slice(0, 300)}`;
+  if (!/^application\/soap\+xml\s*(;|$)/i.test(r.contentType)) return `HTTP 500 with Content-Type '${r.contentType}': ${r.text.slice(0, 300)}`;
+  let fault: FaultInfo;
+  try {
+    fault = faultOf(parseXml(r.text));
+  } catch (e) {
+    return `HTTP 500 whose body is not a SOAP fault (${(e as Error).message}): ${r.text.slice(0, 300)}`;
+  }
+  if (fault.code === '') return 'a SOAP fault without a Code value';
+  if (signature(fault) === validVerdict) return `refused only as "not implemented", so the input passed as valid: ${fault.reason}`;
+  return undefined;
+}
+
+async function identifyStatus(url: string): Promise<number> {
+  try {
+    return (await post(url, IDENTIFY)).status;
+  } catch {
+    // No HTTP reply at all (connection refused or reset).
+    return -1;
+  }
+}
+
+/** Opens an enumeration (without OptimizeEnumeration, so a context stays open) and returns its id. */
+async function openEnumeration(url: string): Promise<string> {
+  const r = await call(url, { action: ACTION.enumerate, resourceUri: IPAM_SERVER_URI, body: '<n:Enumerate/>' });
+  const response = child(bodyOf(r.xml), NS.enumeration, 'EnumerateResponse');
+  const context = response && child(response, NS.enumeration, 'EnumerationContext');
+  const id = context ? textOf(context).trim() : '';
+  if (r.status !== 200 || id === '') throw new Error(`could not open an enumeration: HTTP ${r.status} ${r.text.slice(0, 300)}`);
+  return id;
+}
+
+/** Every MSFT_IPAM_Server instance with its properties, read through one optimized Enumerate. */
+async function readIpamServers(url: string): Promise<Array<Record<string, string | null>>> {
+  const r = await call(url, {
+    action: ACTION.enumerate,
+    resourceUri: IPAM_SERVER_URI,
+    body: '<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>100</w:MaxElements></n:Enumerate>',
+  });
+  const response = child(bodyOf(r.xml), NS.enumeration, 'EnumerateResponse');
+  if (r.status !== 200 || !response || !child(response, NS.wsman, 'EndOfSequence')) {
+    throw new Error(`could not read MSFT_IPAM_Server: HTTP ${r.status} ${r.text.slice(0, 300)}`);
+  }
+  return itemsOf(response).map(propsOf);
+}
+
+const cases = hostileCases();
+let emu: TestEmulator;
+let stateBefore: Array<Record<string, string | null>>;
+
+beforeAll(async () => {
+  emu = await startEmulator();
+  stateBefore = await readIpamServers(emu.url);
+});
+afterAll(() => emu.stop());
+
+describe('hostile input', () => {
+  test('the corpus holds at least 250 uniquely named cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(250);
+    const names = cases.map((c) => c.name);
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+  });
+
+  test('the IPAM server instance was read before the attack', () => {
+    expect(stateBefore).toHaveLength(1);
+    expect(stateBefore[0]).toMatchObject({ IdentifyingNumber: 'ipam1.contoso.com', ServerName: 'ipam1.contoso.com' });
+  });
+
+  test('the valid requests the corpus edits are accepted, so each refusal is due to its edit', async () => {
+    for (const body of [BASE.enumerate, BASE.get, BASE.wql]) {
+      const r = await send(emu.port, { name: 'base', body });
+      expect({ status: r.status, reply: r.status === 200 ? 'ok' : r.text.slice(0, 300) }).toEqual({ status: 200, reply: 'ok' });
+    }
+    const pull = await send(emu.port, { name: 'base pull', body: BASE.pull.replace(LIVE_CONTEXT, await openEnumeration(emu.url)) });
+    expect(pull.status).toBe(200);
+    // A valid Invoke passes validation and is refused only because provisioning is not implemented (CIM NOT_SUPPORTED).
+    const verdicts = [];
+    for (const body of [BASE.invoke, BASE.invokeWid]) {
+      const r = await send(emu.port, { name: 'base invoke', body });
+      expect(r.status).toBe(500);
+      const fault = faultOf(parseXml(r.text));
+      expect(fault.cimError?.CIMStatusCode).toBe('7');
+      verdicts.push(signature(fault));
+    }
+    expect(verdicts[1]).toBe(verdicts[0]);
+  });
+
+  test('every hostile request gets a fault or a 4xx, and Identify answers after each batch of 25', async () => {
+    const valid = await send(emu.port, { name: 'base invoke', body: BASE.invoke });
+    const validVerdict = signature(faultOf(parseXml(valid.text)));
+    const failures: string[] = [];
+    for (let i = 0; i < cases.length; i++) {
+      let c = cases[i] as HostileCase;
+      if (typeof c.body === 'string' && c.body.includes(LIVE_CONTEXT)) {
+        c = { ...c, body: c.body.replace(LIVE_CONTEXT, await openEnumeration(emu.url)) };
+      }
+      const problem = whatIsWrong(await send(emu.port, c), validVerdict);
+      if (problem !== undefined) failures.push(`${c.name}: ${problem}`);
+      if ((i + 1) % BATCH === 0 || i === cases.length - 1) {
+        const status = await identifyStatus(emu.url);
+        if (status !== 200) failures.push(`Identify after case ${i + 1} (${c.name}) answered ${status}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+
+  test('raw-socket abuse of the HTTP layer does not take the server down', async () => {
+    const valid = 'POST /wsman HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/soap+xml;charset=UTF-8\r\nAuthorization: ' + ADMIN + '\r\n';
+    const raw: Array<[name: string, data: string | Buffer]> = [
+      ['a request line only, then close', 'POST /wsman HTTP/1.1\r\n'],
+      ['headers without the body, then close', `${valid}Content-Length: 500\r\n\r\n`],
+      ['Content-Length larger than the body, then close', `${valid}Content-Length: 2000\r\n\r\n${IDENTIFY}`],
+      ['an HTTP/0.9 request', 'GET /wsman\r\n\r\n'],
+      ['an absurdly long header (100 KB)', `${valid}X-Junk: ${'a'.repeat(100_000)}\r\nContent-Length: 0\r\n\r\n`],
+      ['an absurdly long request line (100 KB)', `POST /wsman?${'a'.repeat(100_000)} HTTP/1.1\r\nHost: x\r\n\r\n`],
+      ['10,000 headers', `${valid}${Array.from({ length: 10_000 }, (_, i) => `X-H${i}: ${i}\r\n`).join('')}Content-Length: 0\r\n\r\n`],
+      ['Content-Length and Transfer-Encoding together', `${valid}Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`],
+      ['two different Content-Lengths', `${valid}Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!`],
+      ['a negative Content-Length', `${valid}Content-Length: -1\r\n\r\n`],
+      ['an invalid chunk size', `${valid}Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n`],
+      ['binary garbage instead of a request', Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03, 0x00, 0xff, 0xfe])],
+    ];
+    // The raw channel itself works: a well-formed raw Identify is answered 200, so a status read as 0 or 4xx below is real.
+    expect(statusOf(await rawHttp(emu.port, `${valid}Content-Length: ${IDENTIFY.length}\r\n\r\n${IDENTIFY}`, { halfClose: true }))).toBe(200);
+    const failures: string[] = [];
+    for (const [name, data] of raw) {
+      const reply = await rawHttp(emu.port, data, { halfClose: true, timeoutMs: 3000 });
+      const status = statusOf(reply);
+      // Nothing, or a 4xx: the HTTP layer refuses what is not HTTP.
+      if (status !== 0 && (status < 400 || status >= 500)) failures.push(`${name}: HTTP ${status}: ${reply.slice(0, 200)}`);
+      const identify = await identifyStatus(emu.url);
+      if (identify !== 200) failures.push(`${name}: Identify afterwards answered ${identify}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  test('the IPAM server instance reads back unchanged', async () => {
+    expect(await readIpamServers(emu.url)).toEqual(stateBefore);
+  });
+
+  test('no internal error was logged (no log entry at level error or above)', () => {
+    const lines = emu.logs();
+    // One request line per case at least: proof the log was captured, so an empty error list means something.
+    expect(lines.length).toBeGreaterThan(cases.length);
+    const errors = lines
+      .map((l) => JSON.parse(l) as { level: number; msg?: string; err?: { message?: string }; op?: string })
+      .filter((e) => e.level >= 50)
+      .map((e) => `${e.msg ?? ''}: ${e.err?.message ?? ''} ${e.op ?? ''}`);
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * Finding the real WS-Man clients these interop tests drive, and deciding what
+ * happens when one is missing: with REQUIRE_INTEROP=1 (CI) the suite fails and
+ * names the Debian package to install; otherwise it is skipped, loudly.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Everything the interop suites need, in one command (reference/clients.md). */
+export const INSTALL_ALL = 'apt-get install -y python3-winrm python3-requests-ntlm wsl uuid-runtime';
+
+/** The Debian packages that provide each client and what it runs. */
+const DEBIAN_PACKAGES: Readonly<Record<string, string>> = {
+  pywinrm: 'python3-winrm python3-requests-ntlm',
+  wsl: 'wsl uuid-runtime curl libxml2-utils',
+};
+
+/** True when `cmd` (a name looked up on PATH, or a path) is an executable file. */
+export function haveCommand(cmd: string): boolean {
+  const candidates = cmd.includes('/')
+    ? [cmd]
+    : (process.env.PATH ?? '')
+        .split(path.delimiter)
+        .filter((dir) => dir !== '')
+        .map((dir) => path.join(dir, cmd));
+  return candidates.some((file) => {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return fs.statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** True when `python` can import `module` (isolated mode: PYTHONPATH and user site do not count). */
+export function havePythonModule(python: string, module: string): boolean {
+  if (!haveCommand(python)) return false;
+  try {
+    execFileSync(python, ['-I', '-c', `import ${module}`], { stdio: 'ignore', timeout: 15_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type SuiteFn = (title: string, body: () => void) => void;
+
+/**
+ * The `describe` to declare a client's suite with. `missing` says what was not
+ * found (commands, modules), for the message.
+ */
+export function requireOrSkip(name: string, available: boolean, missing: readonly string[] = []): SuiteFn {
+  if (available) return describe;
+  const packages = DEBIAN_PACKAGES[name] ?? name;
+  const what = missing.length > 0 ? `${name} (missing: ${missing.join(', ')})` : name;
+  if (process.env.REQUIRE_INTEROP === '1') {
+    return (title, _body) =>
+      describe(title, () => {
+        test(`${name} is installed`, () => {
+          throw new Error(
+            `REQUIRE_INTEROP=1 but the real client ${what} is not installed. ` +
+              `Install the Debian package(s): apt-get install -y ${packages}  (all interop clients: ${INSTALL_ALL})`,
+          );
+        });
+      });
+  }
+  const bar = '!'.repeat(78);
+  console.warn(
+    `${bar}\n!!! INTEROP TESTS SKIPPED: ${what} is not installed on this machine.\n` +
+      `!!! These tests prove the emulator works with a real client; nothing was checked.\n` +
+      `!!! Install: apt-get install -y ${packages}\n!!! (all interop clients: ${INSTALL_ALL})\n` +
+      `!!! Set REQUIRE_INTEROP=1 to make a missing client a failure.\n${bar}`,
+  );
+  // Skipped, not passed: the client is absent and REQUIRE_INTEROP is not set (warned above).
+  return describe.skip;
+}

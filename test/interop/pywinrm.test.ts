@@ -1,0 +1,154 @@
+/**
+ * The real pywinrm 0.3.0 (Debian python3-winrm) against the emulator over a
+ * real socket, Basic auth (transport 'plaintext'). pywinrm_client.py runs one
+ * operation per process and prints JSON; these tests assert what the client
+ * read from the replies.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { startEmulator, type TestEmulator } from '../support/emulator';
+import { haveCommand, havePythonModule, requireOrSkip } from './clients';
+
+jest.setTimeout(30_000);
+
+/** Debian's interpreter: another python3 earlier on PATH may not see Debian's modules (clients.md). */
+const PYTHON = '/usr/bin/python3';
+const SCRIPT = path.join(__dirname, 'pywinrm_client.py');
+const DMTF_CLASS = 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/MSFT_IPAM_Server';
+const SERVER_KEYS = {
+  Name: 'IP Address Management (IPAM) Server',
+  IdentifyingNumber: 'ipam1.contoso.com',
+  Vendor: 'Microsoft Corporation',
+  Version: '10.0.20348',
+};
+
+const missing = [
+  ...(haveCommand(PYTHON) ? [] : [PYTHON]),
+  ...(haveCommand(PYTHON) && !havePythonModule(PYTHON, 'winrm') ? ['python module winrm'] : []),
+];
+
+interface ClientItem {
+  class_uri: string;
+  properties: Record<string, string | null>;
+  epr: { resource_uri: string; selectors: Record<string, string> } | null;
+}
+
+/** The JSON pywinrm_client.py prints; which fields are present depends on the operation. */
+interface ClientResult {
+  operation: string;
+  ok: boolean;
+  error?: string;
+  message?: string;
+  message_id?: string;
+  relates_to?: string | Array<[string, string]>;
+  action?: string;
+  protocol_version?: string;
+  product_vendor?: string;
+  product_version?: string;
+  messages?: number;
+  end_of_sequence?: boolean;
+  items?: ClientItem[];
+  class_uri?: string;
+  element?: string;
+  properties?: Record<string, string | null>;
+  fault_code?: string;
+  fault_subcode?: string;
+  http_status_code?: number;
+  cim_error?: Record<string, string | null> | null;
+}
+
+function runClient(url: string, operation: string, password = 'Passw0rd!'): Promise<ClientResult> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      PYTHON,
+      ['-I', '-B', SCRIPT, url, 'Administrator', password, operation],
+      { timeout: 25_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' } },
+      (err, stdout, stderr) => {
+        if (err) {
+          reject(new Error(`pywinrm_client.py ${operation} failed: ${err.message}\nstdout: ${stdout}\nstderr: ${stderr}`));
+          return;
+        }
+        try {
+          resolve(JSON.parse(stdout) as ClientResult);
+        } catch {
+          reject(new Error(`pywinrm_client.py ${operation} printed no JSON.\nstdout: ${stdout}\nstderr: ${stderr}`));
+        }
+      },
+    );
+  });
+}
+
+requireOrSkip('pywinrm', missing.length === 0, missing)('pywinrm 0.3.0 (python3-winrm) against the emulator', () => {
+  let emu: TestEmulator;
+  beforeAll(async () => {
+    emu = await startEmulator();
+  });
+  afterAll(() => emu.stop());
+
+  test('Identify: pywinrm reads the vendor, the WS-Man protocol and the OS/stack version', async () => {
+    const r = await runClient(emu.url, 'identify');
+    expect(r).toMatchObject({
+      ok: true,
+      protocol_version: 'http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd',
+      product_vendor: 'Microsoft Corporation',
+      product_version: 'OS: 10.0.20348 SP: 0.0 Stack: 3.0',
+    });
+  });
+
+  test('Enumerate (DMTF URI + __cimnamespace, objects and EPRs, optimized) returns the one MSFT_IPAM_Server in one reply', async () => {
+    const r = await runClient(emu.url, 'enumerate');
+    expect(r.ok).toBe(true);
+    expect(r.end_of_sequence).toBe(true);
+    expect(r.messages).toBe(1);
+    for (const [sent, echoed] of r.relates_to as Array<[string, string]>) expect(echoed).toBe(sent);
+    expect(r.items).toHaveLength(1);
+    const item = (r.items as ClientItem[])[0] as ClientItem;
+    expect(item.class_uri).toBe(DMTF_CLASS);
+    expect(item.properties).toMatchObject({ ...SERVER_KEYS, ServerName: 'ipam1.contoso.com', ProvisioningState: '0' });
+    expect(item.epr?.resource_uri).toBe(DMTF_CLASS);
+    const { __cimnamespace: ns, ...keys } = item.epr?.selectors ?? {};
+    expect(keys).toEqual(SERVER_KEYS);
+    expect(ns?.toLowerCase()).toBe('root/microsoft/ipam');
+  });
+
+  test('Enumerate without OptimizeEnumeration is finished by Pull, each reply relating to its request', async () => {
+    const r = await runClient(emu.url, 'enumerate_pull');
+    expect(r.ok).toBe(true);
+    expect(r.end_of_sequence).toBe(true);
+    expect(r.messages).toBeGreaterThanOrEqual(2);
+    for (const [sent, echoed] of r.relates_to as Array<[string, string]>) expect(echoed).toBe(sent);
+    expect(r.items).toHaveLength(1);
+    expect((r.items as ClientItem[])[0]?.properties).toMatchObject({ ServerName: 'ipam1.contoso.com' });
+  });
+
+  test('Get with the four keys and __cimnamespace returns the instance', async () => {
+    const r = await runClient(emu.url, 'get');
+    expect(r.ok).toBe(true);
+    expect(r.action).toBe('http://schemas.xmlsoap.org/ws/2004/09/transfer/GetResponse');
+    expect(r.relates_to).toBe(r.message_id);
+    expect(r.element).toBe('MSFT_IPAM_Server');
+    expect(r.class_uri).toBe(DMTF_CLASS);
+    expect(r.properties).toMatchObject({ ...SERVER_KEYS, ServerName: 'ipam1.contoso.com', ProvisioningState: '0' });
+  });
+
+  test('InvokeIpamServerProvisioning with ProvisioningMethod 0 and no GpoPrefix: WinRMError w:InvalidParameter naming GpoPrefix', async () => {
+    const r = await runClient(emu.url, 'invoke_gpo_without_prefix');
+    expect(r).toMatchObject({ ok: false, error: 'WinRMError', http_status_code: 500, fault_code: 's:Sender', fault_subcode: 'w:InvalidParameter' });
+    expect(r.message).toContain('GpoPrefix');
+    expect(r.relates_to).toBe(r.message_id);
+    expect(r.cim_error).toMatchObject({ CIMStatusCode: '4' });
+    expect(r.cim_error?.Message).toContain('GpoPrefix');
+  });
+
+  test('InvokeIpamServerProvisioning with valid Manual parameters: WinRMError w:UnsupportedFeature, CIM status 7 (not implemented yet)', async () => {
+    const r = await runClient(emu.url, 'invoke_manual');
+    expect(r).toMatchObject({ ok: false, error: 'WinRMError', http_status_code: 500, fault_code: 's:Sender', fault_subcode: 'w:UnsupportedFeature' });
+    expect(r.message).toMatch(/not implemented/);
+    expect(r.cim_error).toMatchObject({ CIMStatusCode: '7' });
+  });
+
+  test('a wrong password surfaces as InvalidCredentialsError (HTTP 401)', async () => {
+    const r = await runClient(emu.url, 'bad_password', 'not-the-password');
+    expect(r).toMatchObject({ ok: false, error: 'InvalidCredentialsError' });
+  });
+});

@@ -1,0 +1,211 @@
+/**
+ * The real wsl 0.2.1 (Dell's "Wsman Shell Command Line", bash + curl + xmllint)
+ * against the emulator over a real socket. Each run gets a fresh directory as
+ * HOME and working directory (wsl writes its config, requests and responses
+ * there). wsl prints the xmllint-formatted reply; these tests parse it.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import { startEmulator, tempDir, type TestEmulator } from '../support/emulator';
+import { NS, attr, bodyOf, child, childrenNamed, elements, faultOf, headerText, itemsOf, parseXml, propsOf, textOf } from '../support/soap';
+import type { XmlElement } from '../../src/xml/parse';
+import { haveCommand, requireOrSkip } from './clients';
+
+jest.setTimeout(30_000);
+
+const WMI_CLASS = 'http://schemas.microsoft.com/wbem/wsman/1/wmi/root/microsoft/ipam/MSFT_IPAM_Server';
+const DMTF_CLASS = 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/MSFT_IPAM_Server';
+const WQL = 'http://schemas.microsoft.com/wbem/wsman/1/WQL';
+const SERVER_KEYS = {
+  Name: 'IP Address Management (IPAM) Server',
+  IdentifyingNumber: 'ipam1.contoso.com',
+  Vendor: 'Microsoft Corporation',
+  Version: '10.0.20348',
+};
+
+/** wsl itself, and what it runs: curl (HTTP), xmllint (formatting), uuidgen (MessageIDs). */
+const missing = ['wsl', 'curl', 'xmllint', 'uuidgen', 'bash'].filter((c) => !haveCommand(c));
+
+/** wsl colours its output with ANSI SGR sequences (ESC [ … m). */
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+interface WslRun {
+  code: number;
+  /** Output with wsl's ANSI colour codes removed. */
+  output: string;
+  /** Every SOAP envelope in the output, parsed. */
+  envelopes: XmlElement[];
+  dir: string;
+}
+
+function runWsl(port: number, args: readonly string[]): Promise<WslRun> {
+  const dir = tempDir('wsl-interop-');
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: dir,
+    SHELL: '/bin/bash',
+    LANG: 'C.UTF-8',
+    WSNOSSL: '1',
+    KEEPHISTORY: '0',
+    OUTLEVEL: '1',
+    WSENDPOINT: `127.0.0.1:${port}`,
+    WSUSER: 'Administrator',
+    WSPASS: 'Passw0rd!',
+  };
+  return new Promise((resolve, reject) => {
+    execFile('wsl', [...args], { cwd: dir, env, timeout: 25_000 }, (err, stdout, stderr) => {
+      // wsl exits non-zero when the reply is not the one it hoped for (a fault): that is data, not a failure.
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      if (err && (err.killed || code === -1)) {
+        reject(new Error(`wsl ${args.join(' ')} did not finish: ${err.message}\nstdout: ${stdout}\nstderr: ${stderr}`));
+        return;
+      }
+      const output = stdout.replace(ANSI_COLOUR, '');
+      const envelopes = output
+        .split(/<\?xml[^>]*\?>/)
+        .map((s) => s.trim())
+        .filter((s) => s.startsWith('<s:Envelope'))
+        .map((s) => parseXml(s));
+      resolve({ code, output, envelopes, dir });
+    });
+  });
+}
+
+/**
+ * The items of every reply wsl printed for one enumeration (the EnumerateResponse,
+ * then a PullResponse per Pull); each reply must be one, not a fault.
+ */
+function enumerationItems(run: WslRun): XmlElement[] {
+  expect(run.envelopes.length).toBeGreaterThan(0);
+  return run.envelopes.flatMap((env) => {
+    const body = bodyOf(env);
+    const resp = child(body, NS.enumeration, 'EnumerateResponse') ?? child(body, NS.enumeration, 'PullResponse');
+    if (!resp) throw new Error(`wsl printed a reply that is not an enumeration response:\n${run.output}`);
+    return itemsOf(resp);
+  });
+}
+
+/** The invoke request wsl built (it enumerates first, so it is not the first request file). */
+function sentInvoke(dir: string): string {
+  const file = fs
+    .readdirSync(dir)
+    .filter((f) => /^request-\d+\.xml$/.test(f))
+    .map((f) => fs.readFileSync(`${dir}/${f}`, 'utf8'))
+    .find((text) => text.includes('InvokeIpamServerProvisioning_INPUT'));
+  if (file === undefined) throw new Error(`wsl wrote no invoke request in ${dir}`);
+  return file;
+}
+
+function selectorsOf(epr: XmlElement): Record<string, string> {
+  const params = child(epr, NS.addressing, 'ReferenceParameters') as XmlElement;
+  const set = child(params, NS.wsman, 'SelectorSet') as XmlElement;
+  const out: Record<string, string> = {};
+  for (const s of childrenNamed(set, NS.wsman, 'Selector')) out[attr(s, '', 'Name') ?? ''] = textOf(s);
+  return out;
+}
+
+requireOrSkip('wsl', missing.length === 0, missing)('wsl 0.2.1 (Dell Wsman Shell Command Line) against the emulator', () => {
+  let emu: TestEmulator;
+  const dirs: string[] = [];
+  const wsl = async (...args: string[]): Promise<WslRun> => {
+    const run = await runWsl(emu.port, args);
+    dirs.push(run.dir);
+    return run;
+  };
+  beforeAll(async () => {
+    emu = await startEmulator();
+  });
+  afterAll(async () => {
+    await emu.stop();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  test('identify check: the authenticated IdentifyResponse', async () => {
+    const r = await wsl('identify', 'check');
+    expect(r.code).toBe(0);
+    expect(r.envelopes).toHaveLength(1);
+    const resp = child(bodyOf(r.envelopes[0] as XmlElement), NS.identity, 'IdentifyResponse') as XmlElement;
+    expect(textOf(child(resp, NS.identity, 'ProductVendor') as XmlElement)).toBe('Microsoft Corporation');
+    expect(textOf(child(resp, NS.identity, 'ProductVersion') as XmlElement)).toBe('OS: 10.0.20348 SP: 0.0 Stack: 3.0');
+  });
+
+  test('enum -mode objepr on the WMI URI: the instance and its EPR, with wsman: selectors', async () => {
+    const r = await wsl('enum', WMI_CLASS, '-mode', 'objepr');
+    expect(r.code).toBe(0);
+    const items = enumerationItems(r);
+    expect(items).toHaveLength(1);
+    const item = items[0] as XmlElement;
+    expect(item.local).toBe('Item');
+    const [instance, epr] = elements(item) as [XmlElement, XmlElement];
+    expect(instance.ns).toBe(WMI_CLASS);
+    expect(propsOf(instance)).toMatchObject({ ...SERVER_KEYS, ServerName: 'ipam1.contoso.com', ProvisioningState: '0' });
+    expect(epr.local).toBe('EndpointReference');
+    const params = child(epr, NS.addressing, 'ReferenceParameters') as XmlElement;
+    expect(textOf(child(params, NS.wsman, 'ResourceURI') as XmlElement)).toBe(WMI_CLASS);
+    expect(selectorsOf(epr)).toEqual(SERVER_KEYS);
+    // wsl pastes these lines into its next request verbatim: the prefix must be wsman.
+    expect(r.output).toMatch(/<wsman:Selector Name="IdentifyingNumber">ipam1\.contoso\.com<\/wsman:Selector>/);
+  });
+
+  test('enum with a WQL filter (SELECT ServerName … WHERE): only the selected property of the matching instance', async () => {
+    const r = await wsl('enum', WMI_CLASS, '-filter', "SELECT ServerName FROM MSFT_IPAM_Server WHERE ServerName = 'ipam1.contoso.com'", '-dialect', WQL);
+    expect(r.code).toBe(0);
+    const items = enumerationItems(r);
+    expect(items).toHaveLength(1);
+    expect(propsOf(items[0] as XmlElement)).toEqual({ ServerName: 'ipam1.contoso.com' });
+  });
+
+  test('enum with a WQL WHERE that matches nothing: an empty, finished enumeration', async () => {
+    const r = await wsl('enum', WMI_CLASS, '-filter', "SELECT ServerName FROM MSFT_IPAM_Server WHERE ServerName = 'nosuch.contoso.com'", '-dialect', WQL);
+    expect(r.code).toBe(0);
+    const items = enumerationItems(r);
+    expect(items).toHaveLength(0);
+  });
+
+  test('get with the four keys: the instance', async () => {
+    const r = await wsl(
+      'get',
+      WMI_CLASS,
+      `Name=${SERVER_KEYS.Name}`,
+      `IdentifyingNumber=${SERVER_KEYS.IdentifyingNumber}`,
+      `Vendor=${SERVER_KEYS.Vendor}`,
+      `Version=${SERVER_KEYS.Version}`,
+    );
+    expect(r.code).toBe(0);
+    expect(r.envelopes).toHaveLength(1);
+    const env = r.envelopes[0] as XmlElement;
+    expect(headerText(env, NS.addressing, 'Action')).toBe('http://schemas.xmlsoap.org/ws/2004/09/transfer/GetResponse');
+    const instance = elements(bodyOf(env))[0] as XmlElement;
+    expect(instance.local).toBe('MSFT_IPAM_Server');
+    expect(instance.ns).toBe(WMI_CLASS);
+    expect(propsOf(instance)).toMatchObject({ ...SERVER_KEYS, ServerName: 'ipam1.contoso.com', ProvisioningState: '0' });
+  });
+
+  test('invoke InvokeIpamServerProvisioning ProvisioningMethod=1 (selectors pasted from an EPR enumeration): the not-implemented CIM error', async () => {
+    const r = await wsl('invoke', WMI_CLASS, 'InvokeIpamServerProvisioning', 'ProvisioningMethod=1');
+    // wsl's status is "no _OUTPUT in the reply": the call was refused, as it must be for now.
+    expect(r.code).not.toBe(0);
+    expect(r.envelopes).toHaveLength(1);
+    const f = faultOf(r.envelopes[0] as XmlElement);
+    expect(f.code).toBe('s:Sender');
+    expect(f.subcode).toBe('w:UnsupportedFeature');
+    expect(f.cimError).toMatchObject({ CIMStatusCode: '7' });
+    expect(f.reason).toMatch(/not implemented/);
+    // The request wsl built from our EPR was well-formed and bound: it reached the method, so its selectors parsed.
+    expect(sentInvoke(r.dir)).toContain('<wsman:Selector Name="IdentifyingNumber">ipam1.contoso.com</wsman:Selector>');
+  });
+
+  test('invoke with ProvisioningMethod=0 on the DMTF URI (-n root/Microsoft/IPAM): the GpoPrefix invalid-parameter fault', async () => {
+    const r = await wsl('invoke', DMTF_CLASS, 'InvokeIpamServerProvisioning', 'ProvisioningMethod=0', '-n', 'root/Microsoft/IPAM');
+    expect(r.code).not.toBe(0);
+    expect(r.envelopes).toHaveLength(1);
+    const f = faultOf(r.envelopes[0] as XmlElement);
+    expect(f.subcode).toBe('w:InvalidParameter');
+    expect(f.reason).toContain('GpoPrefix');
+    expect(f.cimError).toMatchObject({ CIMStatusCode: '4' });
+    expect(f.cimError?.Message).toContain('GpoPrefix');
+    expect(r.output).toContain('GpoPrefix is required');
+    // The DMTF EPR carried __cimnamespace, which wsl pasted into its invoke.
+    expect(sentInvoke(r.dir)).toMatch(/<wsman:Selector Name="__cimnamespace">root\/Microsoft\/IPAM<\/wsman:Selector>/i);
+  });
+});
