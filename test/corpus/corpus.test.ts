@@ -6,7 +6,7 @@
  *    CIM cmdlets) sends them (reference/wsman-wire.md §2–§4, from the OMI
  *    captures test1/test3.request.xml, Put1.xml and GetClassRequest.xml),
  *    adapted to MSFT_IPAM_Server in root/Microsoft/IPAM. Posted byte for byte.
- * 2. ../shared/captures/<client>/*.txt — raw HTTP requests captured from
+ * 2. test/corpus/captures/<client>/*.txt — raw HTTP requests captured from
  *    pywinrm, wsl, openwsman and Go winrm, replayed with their own headers and
  *    body; only the redacted Authorization is replaced by real credentials.
  */
@@ -34,7 +34,8 @@ import {
 import type { XmlElement } from '../../src/xml/parse';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const CAPTURES_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'captures');
+// A copy of the team's shared captures (../shared/captures), kept in the repository so a clean clone has them.
+const CAPTURES_DIR = path.resolve(REPO_ROOT, 'test', 'corpus', 'captures');
 const MI_CLIENT_DIR = path.join(__dirname, 'mi-client');
 
 const DMTF_CLASS = 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/MSFT_IPAM_Server';
@@ -327,12 +328,11 @@ function expectedFor(req: CapturedRequest): Expected {
 
 const captureFiles = listCaptures();
 
-describe('requests captured from real clients (../shared/captures), replayed', () => {
+describe('requests captured from real clients (test/corpus/captures), replayed', () => {
   test('the captures are there to replay', () => {
     if (!fs.existsSync(CAPTURES_DIR)) {
       throw new Error(
-        `The client captures are missing: expected them in ${CAPTURES_DIR} (../shared/captures relative to the repository root ${REPO_ROOT}). ` +
-          'Check out the shared directory next to the repository; these tests replay every <client>/*.txt in it.',
+        `The client captures are missing: expected them in ${CAPTURES_DIR}. ` + 'These tests replay every <client>/*.txt in it.',
       );
     }
     expect(captureFiles.length).toBeGreaterThan(0);
