@@ -5,17 +5,12 @@
  * RequestStateChange for this test; the job layer will serve it for real.
  */
 import { loadSchemas } from '../../../src/app';
-import type { Fixture } from '../../../src/config/fixture';
 import type { ResolvedClass } from '../../../src/cim/types';
 import { instanceOf, plain } from '../../../src/cim/values';
-import { Fleet } from '../../../src/fleet/fleet';
 import { IPAM_NAMESPACE } from '../../../src/providers/namespace';
-import { ProviderRegistry } from '../../../src/providers/registry';
 import type { CimProvider, MethodCall } from '../../../src/providers/types';
-import { EnumerationContexts } from '../../../src/wsman/enumeration/contexts';
-import { WsmanHandler } from '../../../src/wsman/handler';
-import { DMTF, NS, bodyOf, child, elements, envelope, faultOf, headerText, parseXml, propsOf, textOf } from '../../support/soap';
-import contoso from '../../../fixtures/contoso.json';
+import { handlerWith } from '../../support/handler';
+import { DMTF, NS, bodyOf, child, elements, envelope, faultOf, headerText, propsOf, textOf } from '../../support/soap';
 
 const registry = loadSchemas();
 const calls: MethodCall[] = [];
@@ -31,30 +26,9 @@ const jobs: CimProvider = {
     return { returnValue: plain(call.params.get('RequestedState')) === 4 ? 0 : 4097 };
   },
 };
-const fleet = new Fleet(contoso as Fixture);
-const enumerations = new EnumerationContexts();
-const handler = new WsmanHandler({
-  registry,
-  providers: new ProviderRegistry(registry).register(IPAM_NAMESPACE, jobs),
-  enumerations,
-  onInternalError: (err) => {
-    throw err;
-  },
-});
-afterAll(() => enumerations.close());
-
-async function send(xml: string) {
-  const out = await handler.handle({
-    xml,
-    host: fleet.defaultHost,
-    principal: { name: 'Administrator', authority: 'IPAM1', groups: ['Administrators'] },
-    userAgent: 'test',
-    events: { emit: () => undefined, prompt: async () => 'yes' },
-    measure: (s) => Buffer.byteLength(s, 'utf8'),
-  });
-  if (out.kind !== 'reply') throw new Error('unexpected auth challenge');
-  return { status: out.status, xml: parseXml(out.body) };
-}
+const harness = handlerWith(jobs);
+const send = (xml: string) => harness.send(xml);
+afterAll(() => harness.close());
 
 const URI = DMTF + 'MSFT_IPAM_ConcreteJob';
 const invoke = (selectors: Record<string, string>, params: string, to = 'http://127.0.0.1:5985/wsman', method = 'RequestStateChange') =>

@@ -3,51 +3,24 @@
  * provider registered for this test (the job provider of a later layer will
  * serve the same class). No HTTP here: sizes are measured as UTF-8.
  */
-import { loadSchemas } from '../../../src/app';
 import type { Fixture } from '../../../src/config/fixture';
 import type { ResolvedClass } from '../../../src/cim/types';
 import { instanceOf } from '../../../src/cim/values';
-import { Fleet, type FleetHost } from '../../../src/fleet/fleet';
-import { IPAM_NAMESPACE } from '../../../src/providers/namespace';
-import { ProviderRegistry } from '../../../src/providers/registry';
+import { Fleet } from '../../../src/fleet/fleet';
 import type { CimProvider } from '../../../src/providers/types';
-import { EnumerationContexts } from '../../../src/wsman/enumeration/contexts';
-import { WsmanHandler } from '../../../src/wsman/handler';
-import { ACTION, DMTF, NS, bodyOf, child, envelope, faultOf, itemsOf, parseXml, propsOf, textOf } from '../../support/soap';
+import { handlerWith } from '../../support/handler';
+import { ACTION, DMTF, NS, bodyOf, child, envelope, faultOf, itemsOf, propsOf, textOf } from '../../support/soap';
 import contoso from '../../../fixtures/contoso.json';
 
 const COUNT = 500;
-const registry = loadSchemas();
 const jobs: CimProvider = {
   classNames: ['MSFT_IPAM_ConcreteJob'],
   enumerateInstances: async (_ctx, cls: ResolvedClass) =>
     Array.from({ length: COUNT }, (_, i) => instanceOf(cls, { InstanceID: `job-${String(i).padStart(4, '0')}`, Name: `Job ${i}`, JobState: 7 })),
 };
-const fleet = new Fleet(contoso as Fixture);
-const enumerations = new EnumerationContexts();
-const handler = new WsmanHandler({
-  registry,
-  providers: new ProviderRegistry(registry).register(IPAM_NAMESPACE, jobs),
-  enumerations,
-  onInternalError: (err) => {
-    throw err;
-  },
-});
-const principal = { name: 'Administrator', authority: 'IPAM1', groups: ['Administrators'] };
-afterAll(() => enumerations.close());
-
-async function send(xml: string, host: FleetHost = fleet.defaultHost) {
-  const out = await handler.handle({
-    xml,
-    host,
-    principal,
-    userAgent: 'test',
-    events: { emit: () => undefined, prompt: async () => 'yes' },
-    measure: (s) => Buffer.byteLength(s, 'utf8'),
-  });
-  if (out.kind !== 'reply') throw new Error('unexpected auth challenge');
-  return { status: out.status, xml: parseXml(out.body), size: Buffer.byteLength(out.body) };
-}
+const harness = handlerWith(jobs);
+const { send, enumerations } = harness;
+afterAll(() => harness.close());
 
 const JOB_URI = DMTF + 'CIM_ConcreteJob';
 const NS_SEL = { __cimnamespace: 'root/Microsoft/IPAM' };
