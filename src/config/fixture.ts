@@ -37,12 +37,52 @@ export interface FixtureDomain {
   accounts?: FixtureAccount[];
 }
 
+export interface FixtureSqlLogin {
+  name: string;
+  type: 'windows' | 'sql';
+  password?: string;
+  serverRoles?: string[];
+  serverPermissions?: string[];
+  databases?: Record<string, string[]>;
+  disabled?: boolean;
+}
+
+export interface FixtureSqlDatabase {
+  name: string;
+  owner?: string;
+  ipamSchemaVersion?: '1.2' | '1.3';
+}
+
+export interface FixtureSqlServer {
+  name: string;
+  port?: number;
+  version?: string;
+  edition?: string;
+  connectionString?: string;
+  connectionStringEnv?: string;
+  logins?: FixtureSqlLogin[];
+  databases?: FixtureSqlDatabase[];
+}
+
+/** InvokeIpamServerProvisioning parameters, with the method's own names and CIM values. */
+export interface FixtureProvisioning {
+  DatabaseServer?: string;
+  DatabaseName?: string;
+  DatabasePort?: number;
+  DatabaseAuthType?: number;
+  DatabaseCredential?: string;
+  ProvisioningMethod?: number;
+  GpoPrefix?: string;
+  WidSchemaPath?: string;
+}
+
 export interface FixtureHost {
   fqdn: string;
   domain: string;
   os?: FixtureOs;
   policy?: FixturePolicy;
   accounts?: FixtureAccount[];
+  ipam?: { provisioned?: FixtureProvisioning; schemaVersion?: '1.2' | '1.3' };
 }
 
 export interface Fixture {
@@ -53,6 +93,7 @@ export interface Fixture {
   os?: FixtureOs;
   domains: FixtureDomain[];
   hosts: FixtureHost[];
+  sqlServers?: FixtureSqlServer[];
 }
 
 export class FixtureError extends Error {
@@ -113,6 +154,42 @@ export function validateFixture(data: unknown, source: string): Fixture {
     hosts.add(key);
     if (!domains.has(h.domain.toLowerCase())) problems.push(`/hosts/${i}/domain: no domain named ${h.domain} is declared in /domains`);
     checkAccounts(h.accounts ?? [], `/hosts/${i}`, problems);
+  });
+  const servers = new Set<string>();
+  (fx.sqlServers ?? []).forEach((srv, i) => {
+    const where = `/sqlServers/${i}`;
+    const key = srv.name.toLowerCase();
+    if (servers.has(key)) problems.push(`${where}: SQL Server ${srv.name} is declared twice`);
+    servers.add(key);
+    const real = srv.connectionString !== undefined || srv.connectionStringEnv !== undefined;
+    if (srv.connectionString !== undefined && srv.connectionStringEnv !== undefined) {
+      problems.push(`${where}: give connectionString or connectionStringEnv, not both`);
+    }
+    if (real && (srv.logins?.length || srv.databases?.length)) {
+      problems.push(`${where}: a real SQL Server (connectionString) has its own logins and databases; declare logins and databases only for simulated servers`);
+    }
+    const logins = new Set<string>();
+    (srv.logins ?? []).forEach((l, j) => {
+      if (logins.has(l.name.toLowerCase())) problems.push(`${where}/logins/${j}: login ${l.name} is declared twice`);
+      logins.add(l.name.toLowerCase());
+      if (l.type === 'sql' && l.password === undefined) problems.push(`${where}/logins/${j}: SQL login ${l.name} needs a password`);
+      if (l.type === 'windows' && l.password !== undefined) problems.push(`${where}/logins/${j}: Windows login ${l.name} has no password (it authenticates as a Windows account)`);
+      if (l.type === 'windows' && !l.name.includes('\\')) problems.push(`${where}/logins/${j}: Windows login ${l.name} must be DOMAIN\\name`);
+    });
+    const dbs = new Set<string>();
+    (srv.databases ?? []).forEach((db, j) => {
+      if (dbs.has(db.name.toLowerCase())) problems.push(`${where}/databases/${j}: database ${db.name} is declared twice`);
+      dbs.add(db.name.toLowerCase());
+    });
+  });
+  fx.hosts.forEach((h, i) => {
+    const server = h.ipam?.provisioned?.DatabaseServer;
+    if (server !== undefined && !servers.has(server.toLowerCase())) {
+      problems.push(`/hosts/${i}/ipam/provisioned/DatabaseServer: no SQL Server named ${server} is declared in /sqlServers`);
+    }
+    if (h.ipam?.schemaVersion !== undefined && h.ipam.provisioned === undefined) {
+      problems.push(`/hosts/${i}/ipam/schemaVersion: give it with ipam.provisioned`);
+    }
   });
   if (fx.defaultHost !== undefined && !hosts.has(fx.defaultHost.toLowerCase())) {
     problems.push(`/defaultHost: ${fx.defaultHost} is not one of the hosts`);

@@ -70,8 +70,11 @@ const givenText = (v: string | null | undefined): v is string => given(v) && v.t
 
 /** A host name, FQDN or IPv4 address, optionally `\INSTANCE`. */
 const SERVER = /^(?=.{1,253}(\\|$))[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*(\\[A-Za-z0-9_$#-]{1,16})?$/;
-/** Database names we accept: SQL Server regular identifiers plus '-' (quoted wherever they reach SQL). */
-const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_@#$-]{0,127}$/;
+/**
+ * Database names we accept: letters, digits and '_', starting with a letter or '_' — the
+ * identifiers the SQL layer validates and quotes before they reach any statement.
+ */
+const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 /** GPO names are `<prefix>_DHCP` etc.: keep the prefix to what a GPO display name can hold. */
 const GPO_PREFIX = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/;
 /** A local absolute path (drive letter) or one under %WINDIR%/%SystemRoot%/%SystemDrive%; never UNC. */
@@ -167,7 +170,7 @@ export function validateProvisioningParameters(p: RawProvisioningParameters): Pr
   }
   const databaseName = (p.DatabaseName as string).trim();
   if (!DATABASE_NAME.test(databaseName)) {
-    throw invalid('DatabaseName', `DatabaseName '${databaseName}' is not valid: use 1 to 128 letters, digits, '_', '@', '#', '$' or '-', starting with a letter or '_'.`);
+    throw invalid('DatabaseName', `DatabaseName '${databaseName}' is not valid: use 1 to 128 letters, digits or '_', starting with a letter or '_'.`);
   }
   const port = p.DatabasePort as number;
   if (port === 0) throw invalid('DatabasePort', 'DatabasePort 0 is not valid: give the TCP port of the SQL Server (1433 by default).');

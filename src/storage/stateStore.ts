@@ -26,6 +26,49 @@ const MIGRATIONS: readonly string[] = [
      provisioning_state INTEGER NOT NULL DEFAULT 0,
      updated_at TEXT NOT NULL
    ) STRICT;`,
+  // The provisioning engine's state: each host's IPAM configuration, its configuration
+  // log, the journal of provisioning runs (for crash recovery), and the databases of
+  // the simulated SQL Servers.
+  `CREATE TABLE host_ipam (
+     fqdn TEXT PRIMARY KEY COLLATE NOCASE REFERENCES hosts(fqdn) ON DELETE CASCADE,
+     config TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   ) STRICT;
+   CREATE TABLE config_log (
+     event_id INTEGER PRIMARY KEY AUTOINCREMENT,
+     fqdn TEXT NOT NULL COLLATE NOCASE,
+     time TEXT NOT NULL,
+     user_name TEXT,
+     user_domain TEXT,
+     task_category TEXT NOT NULL,
+     operational_code TEXT NOT NULL,
+     keywords TEXT NOT NULL,
+     message TEXT NOT NULL,
+     message_id TEXT NOT NULL,
+     severity INTEGER NOT NULL,
+     run_id TEXT
+   ) STRICT;
+   CREATE INDEX config_log_host ON config_log (fqdn, event_id);
+   CREATE TABLE provisioning_runs (
+     run_id TEXT PRIMARY KEY,
+     fqdn TEXT NOT NULL COLLATE NOCASE,
+     operation TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('running', 'committed', 'done', 'rolledback', 'interrupted')),
+     started_at TEXT NOT NULL,
+     ended_at TEXT,
+     request TEXT NOT NULL,
+     artifacts TEXT NOT NULL DEFAULT '[]',
+     error TEXT
+   ) STRICT;
+   CREATE INDEX provisioning_runs_state ON provisioning_runs (state);
+   CREATE TABLE sim_sql_databases (
+     server TEXT NOT NULL COLLATE NOCASE,
+     name TEXT NOT NULL COLLATE NOCASE,
+     owner TEXT NOT NULL,
+     file TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (server, name)
+   ) STRICT;`,
 ];
 
 export class StateStore {

@@ -1,0 +1,340 @@
+/**
+ * The provisioning engine: validate → plan → (prompt) → six steps → commit.
+ *
+ * Atomicity. A run is journaled in state.sqlite before it touches anything;
+ * every artifact (a folder, a staged database file, a database on a real SQL
+ * Server) is journaled before it is made. The steps build a draft and a staged
+ * database; nothing is visible until one state transaction writes the host's
+ * configuration, its state, the log and the journal's "committed". Then staged
+ * files are renamed into place and the journal says "done". A failure before
+ * the commit undoes every artifact; a crash is finished or undone by recover()
+ * at the next start, from the journal. So a host is provisioned or cleanly
+ * unprovisioned, never half.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { CimError } from '../cim/errors';
+import type { FleetHost, Principal } from '../fleet/fleet';
+import type { Logger } from '../log';
+import type { EventSink } from '../providers/types';
+import { CURRENT_IPAM_SCHEMA_VERSION } from '../storage/ipamDb/types';
+import type { Artifact, IpamState } from '../storage/ipamState';
+import { HostSandbox } from '../storage/sandbox';
+import type { SqlServerDirectory } from '../storage/sqlServers';
+import { ProvisioningState } from '../storage/stateStore';
+import { databaseTarget, removeEmptyDirs, type DatabaseTarget } from './database';
+import { ProvisioningErrors } from './errors';
+import { IPAM_VERSION, type DatabaseRecord, type IpamHostConfiguration } from './model';
+import type { ProvisioningRequest } from './parameters';
+import { provisioningPrompt } from './prompts';
+import { STEPS, type Draft, type StepContext } from './steps';
+import { dropRealDatabase } from './recovery';
+
+export interface EngineDeps {
+  readonly state: IpamState;
+  readonly servers: SqlServerDirectory;
+  readonly dataDir: string;
+  readonly log: Logger;
+  /** Test hook: see pauseHook(). */
+  readonly pauseAt?: (point: PausePoint, fqdn: string) => Promise<void>;
+}
+
+/** Where a run can be held for crash tests: before step N (1..6), or after the commit before files are renamed. */
+export type PausePoint = `step:${number}` | 'committed';
+
+/**
+ * The crash-test hook, from IPAM_EMULATOR_TEST_PAUSE_AT (e.g. "step:3" or
+ * "committed"): the run writes `<dataDir>/paused-at-<point>` and waits for ever,
+ * so a test can SIGKILL the process at exactly that point. Off unless set.
+ */
+export function pauseHook(dataDir: string, spec: string | undefined): EngineDeps['pauseAt'] {
+  if (!spec) return undefined;
+  return async (point) => {
+    if (point !== spec) return;
+    fs.writeFileSync(`${dataDir}/paused-at-${point.replace(':', '-')}`, String(process.pid));
+    await new Promise<never>(() => undefined);
+  };
+}
+
+/** Who asks: a user, or the fixture itself when it declares a host provisioned. */
+export type Requester = Principal | { readonly name: 'SYSTEM'; readonly authority: 'NT AUTHORITY'; readonly groups: readonly string[] };
+
+export interface ProvisionInput {
+  readonly host: FleetHost;
+  readonly requester: Requester;
+  readonly request: ProvisioningRequest;
+  /** PowerShell -WhatIf: report the plan, change nothing. */
+  readonly whatIf: boolean;
+  readonly events: EventSink;
+  readonly signal?: AbortSignal;
+  /** Schema version of a new database: the current one, or an older one to seed a fixture host. */
+  readonly schemaVersion?: string;
+  /** Called after each step with the fraction done (0..1), for job progress. */
+  readonly onProgress?: (fraction: number, step: string) => void;
+}
+
+export type ProvisionOutcome =
+  | { readonly kind: 'provisioned'; readonly runId: string; readonly configuration: IpamHostConfiguration }
+  | { readonly kind: 'unchanged'; readonly configuration: IpamHostConfiguration }
+  | { readonly kind: 'whatIf'; readonly plan: readonly string[] }
+  | { readonly kind: 'declined' };
+
+/** Log entry shapes (MSFT_IPAM_ConfigLogEntry): PerceivedSeverity 2 Information, 5 Major (failure). */
+const INFO = 2;
+const FAILURE = 5;
+
+export class ProvisioningEngine {
+  private readonly busy = new Set<string>();
+
+  constructor(private readonly deps: EngineDeps) {}
+
+  /** Marks a host busy for the duration of `fn`; a second call meanwhile gets the in-progress error. */
+  async exclusive<T>(host: FleetHost, fn: () => Promise<T>): Promise<T> {
+    if (this.busy.has(host.fqdn)) throw ProvisioningErrors.inProgress(host.fqdn);
+    this.busy.add(host.fqdn);
+    try {
+      return await fn();
+    } finally {
+      this.busy.delete(host.fqdn);
+    }
+  }
+
+  isBusy(fqdn: string): boolean {
+    return this.busy.has(fqdn);
+  }
+
+  sandbox(host: FleetHost): HostSandbox {
+    return new HostSandbox(this.deps.dataDir, host.fqdn);
+  }
+
+  provision(input: ProvisionInput): Promise<ProvisionOutcome> {
+    return this.exclusive(input.host, () => this.provisionLocked(input));
+  }
+
+  private async provisionLocked(input: ProvisionInput): Promise<ProvisionOutcome> {
+    const { host, request, requester, events } = input;
+    const state = this.deps.state;
+    const schemaVersion = input.schemaVersion ?? CURRENT_IPAM_SCHEMA_VERSION;
+    const target = databaseTarget(host, request.database, this.sandbox(host), this.deps.servers, schemaVersion);
+
+    const current = state.hostConfig<IpamHostConfiguration>(host.fqdn);
+    if (current) return this.reprovision(input, current, target.record);
+
+    const plan = [
+      ...STEPS.map((s, i) => `Step ${i + 1} of ${STEPS.length}: ${s.title}.`),
+      `Database: ${target.description}.`,
+      request.provisioningMethod === 'Automatic'
+        ? `Provisioning method: Automatic (GPO-based); GPOs ${request.gpoPrefix}_DHCP, ${request.gpoPrefix}_DNS, ${request.gpoPrefix}_DC_NPS.`
+        : 'Provisioning method: Manual.',
+    ];
+    for (const line of plan) events.emit({ type: 'Verbose', description: line });
+    if (input.whatIf) {
+      for (const line of plan) events.emit({ type: 'Verbose', description: `What if: ${line}` });
+      return { kind: 'whatIf', plan };
+    }
+
+    const runId = randomUUID().toUpperCase();
+    const who = userOf(requester);
+    const entry = (operationalCode: string, message: string, severity = INFO, messageId = `IPAM.Provisioning.${operationalCode}`) => ({
+      fqdn: host.fqdn,
+      userName: who.name,
+      userDomain: who.domain,
+      taskCategory: 'Provisioning',
+      operationalCode,
+      keywords: severity === INFO ? 'Success' : 'Failure',
+      message,
+      messageId,
+      severity,
+      runId,
+    });
+
+    if (!request.force) {
+      const text = provisioningPrompt(host.fqdn, target, request.provisioningMethod);
+      const answer = await events.prompt({ type: 'Confirm', description: text, promptType: 'Critical' });
+      state.addLog(entry('Confirmation', `Confirmation asked: "${text.replace(/\n/g, ' ')}" Answer: ${answer}.`));
+      this.deps.log.info({ host: host.fqdn, answer }, 'provisioning confirmation answered');
+      if (answer === 'no' || answer === 'noToAll') return { kind: 'declined' };
+    }
+
+    state.transaction(() => {
+      state.startRun({ runId, fqdn: host.fqdn, operation: 'InvokeIpamServerProvisioning', request: redact(request) });
+      state.setProvisioningState(host.fqdn, ProvisioningState.Provisioning);
+    });
+    const run = { runId, record: (a: Artifact) => state.addArtifact(runId, a) };
+    const ctx: StepContext = { host, request, target, run, schemaVersion, draft: {} };
+    const done: string[] = [];
+    let current_step = STEPS[0]?.title ?? '';
+    try {
+      for (const [i, step] of STEPS.entries()) {
+        await this.deps.pauseAt?.(`step:${i + 1}`, host.fqdn);
+        if (input.signal?.aborted) throw ProvisioningErrors.cancelled(host.fqdn);
+        current_step = step.title;
+        events.emit(progress(host, step.title, i / STEPS.length));
+        done.push(await step.run(ctx));
+        input.onProgress?.((i + 1) / STEPS.length, step.title);
+      }
+      if (input.signal?.aborted) throw ProvisioningErrors.cancelled(host.fqdn);
+      const configuration = finalConfiguration(ctx.draft, who.qualified);
+      state.transaction(() => {
+        state.setHostConfig(host.fqdn, configuration);
+        state.setProvisioningState(host.fqdn, ProvisioningState.Provisioned);
+        target.commitRows(state);
+        STEPS.forEach((s, i) => state.addLog(entry(s.id, done[i] as string)));
+        state.addLog(entry('Completed', `IPAM on ${host.fqdn} was provisioned.`));
+        state.setRunState(runId, 'committed');
+      });
+      await this.deps.pauseAt?.('committed', host.fqdn);
+      await target.finish();
+      state.setRunState(runId, 'done');
+      events.emit(progress(host, 'IPAM provisioning completed', 1));
+      return { kind: 'provisioned', runId, configuration };
+    } catch (err) {
+      const cimError = err instanceof CimError ? err : ProvisioningErrors.internal(host.fqdn, current_step);
+      if (!(err instanceof CimError)) this.deps.log.error({ err, host: host.fqdn, runId }, 'provisioning failed with an internal error');
+      await this.undo(target, runId);
+      state.transaction(() => {
+        state.setProvisioningState(host.fqdn, ProvisioningState.NotProvisioned);
+        done.forEach((message, i) => state.addLog(entry(STEPS[i]?.id ?? 'step', `${message} This step was undone.`)));
+        state.addLog(entry('Failed', `Provisioning IPAM on ${host.fqdn} failed: ${cimError.message}`, FAILURE, cimError.messageId));
+        state.setRunState(runId, 'rolledback', cimError.message);
+      });
+      throw cimError;
+    }
+  }
+
+  /**
+   * MS-IPAMM2 3.11.4.7: setup runs only while IPAM is not configured. The same
+   * settings again change nothing; another database is Move-IpamDatabase's job,
+   * another method Set-IpamConfiguration's.
+   */
+  private reprovision(input: ProvisionInput, current: IpamHostConfiguration, requested: DatabaseRecord): ProvisionOutcome {
+    if (!sameDatabase(current.database, requested)) {
+      throw ProvisioningErrors.alreadyProvisionedOtherDatabase(input.host.fqdn, describe(current.database), describe(requested));
+    }
+    if (current.provisioningMethod !== input.request.provisioningMethod || (current.gpoPrefix ?? '') !== (input.request.gpoPrefix ?? '')) {
+      throw ProvisioningErrors.alreadyProvisionedOtherMethod(input.host.fqdn);
+    }
+    if (input.whatIf) return { kind: 'whatIf', plan: [`IPAM on ${input.host.fqdn} is already provisioned with these settings; nothing would change.`] };
+    return { kind: 'unchanged', configuration: current };
+  }
+
+  /** Undoes a run's artifacts: the target's own undo, then anything journaled it does not know (after a crash). */
+  private async undo(target: DatabaseTarget, runId: string): Promise<void> {
+    try {
+      await target.abort();
+    } catch (e) {
+      this.deps.log.error({ err: e, runId }, 'undoing the database step failed');
+    }
+    const run = this.deps.state.runsIn('running').find((r) => r.runId === runId);
+    if (run) await undoArtifacts(run.artifacts, this.deps);
+  }
+
+  /**
+   * At start: finish committed runs and undo interrupted ones, so no host is left
+   * half-provisioned by a crash. Returns the runs it handled.
+   */
+  async recover(): Promise<Array<{ runId: string; fqdn: string; outcome: 'completed' | 'undone' }>> {
+    const state = this.deps.state;
+    const handled: Array<{ runId: string; fqdn: string; outcome: 'completed' | 'undone' }> = [];
+    for (const run of state.runsIn('committed')) {
+      for (const a of run.artifacts) {
+        if (a.kind === 'stagedFile' && fs.existsSync(a.staged)) fs.renameSync(a.staged, a.final);
+      }
+      state.setRunState(run.runId, 'done');
+      handled.push({ runId: run.runId, fqdn: run.fqdn, outcome: 'completed' });
+    }
+    for (const run of state.runsIn('running')) {
+      await undoArtifacts(run.artifacts, this.deps);
+      const provisioned = state.hostConfig(run.fqdn) !== undefined;
+      state.transaction(() => {
+        state.setProvisioningState(run.fqdn, provisioned ? ProvisioningState.Provisioned : ProvisioningState.NotProvisioned);
+        state.addLog({
+          fqdn: run.fqdn,
+          userName: 'SYSTEM',
+          userDomain: 'NT AUTHORITY',
+          taskCategory: 'Provisioning',
+          operationalCode: 'Interrupted',
+          keywords: 'Failure',
+          message: `${run.operation} on ${run.fqdn} was interrupted when the emulator stopped; every step done was undone.`,
+          messageId: 'IPAM.Provisioning.Interrupted',
+          severity: FAILURE,
+          runId: run.runId,
+        });
+        state.setRunState(run.runId, 'interrupted', 'interrupted when the emulator stopped');
+      });
+      handled.push({ runId: run.runId, fqdn: run.fqdn, outcome: 'undone' });
+    }
+    return handled;
+  }
+}
+
+/** Undoes journaled artifacts; each undo is idempotent, so running it after a target's own abort is harmless. */
+async function undoArtifacts(artifacts: readonly Artifact[], deps: EngineDeps): Promise<void> {
+  for (const a of artifacts) {
+    if (a.kind === 'stagedFile') fs.rmSync(a.staged, { force: true });
+    if (a.kind === 'createdSqlDatabase') {
+      await dropRealDatabase(a, deps).catch((e: unknown) => deps.log.error({ err: e, database: a.database }, 'could not drop a database left by a failed run'));
+    }
+  }
+  // Folders were journaled parent first; removeEmptyDirs removes the deepest first.
+  removeEmptyDirs(artifacts.flatMap((a) => (a.kind === 'createdDir' ? [a.path] : [])));
+}
+
+function progress(host: FleetHost, statusDescription: string, fraction: number) {
+  return {
+    type: 'Progress' as const,
+    activity: `Provisioning IPAM on ${host.fqdn}`,
+    currentOperation: statusDescription,
+    statusDescription,
+    percentComplete: Math.round(fraction * 100),
+    secondsRemaining: -1,
+  };
+}
+
+function userOf(r: Requester): { name: string; domain: string; qualified: string } {
+  return { name: r.name, domain: r.authority, qualified: `${r.authority}\\${r.name}` };
+}
+
+function finalConfiguration(d: Draft, by: string): IpamHostConfiguration {
+  if (!d.service || !d.database || !d.schemaVersion || !d.tasks || !d.localGroups || !d.provisioningMethod || !d.capabilities) {
+    throw new Error('a provisioning step left the configuration incomplete');
+  }
+  return {
+    version: IPAM_VERSION,
+    schemaVersion: d.schemaVersion,
+    service: d.service,
+    database: d.database,
+    provisioningMethod: d.provisioningMethod,
+    gpoPrefix: d.gpoPrefix,
+    gpoNames: d.gpoNames ?? [],
+    tasks: d.tasks,
+    localGroups: d.localGroups,
+    capabilities: d.capabilities,
+    provisionedAt: new Date().toISOString(),
+    provisionedBy: by,
+  };
+}
+
+/** The request as the journal keeps it: the credential's user, never its password. */
+function redact(r: ProvisioningRequest): unknown {
+  const db = r.database.kind === 'MSSQL' ? { ...r.database, credential: r.database.credential ? { user: r.database.credential.user } : undefined } : r.database;
+  return { ...r, database: db };
+}
+
+export function sameDatabase(a: DatabaseRecord, b: DatabaseRecord): boolean {
+  if (a.type === 'WID' && b.type === 'WID') return a.widSchemaPath.toLowerCase() === b.widSchemaPath.toLowerCase();
+  if (a.type === 'MSSQL' && b.type === 'MSSQL') {
+    return (
+      a.server.toLowerCase() === b.server.toLowerCase() &&
+      a.databaseName.toLowerCase() === b.databaseName.toLowerCase() &&
+      a.port === b.port &&
+      a.authType === b.authType &&
+      (a.user ?? '').toLowerCase() === (b.user ?? '').toLowerCase()
+    );
+  }
+  return false;
+}
+
+export function describe(d: DatabaseRecord): string {
+  return d.type === 'WID' ? `the Windows Internal Database at ${d.widSchemaPath}` : `the database ${d.databaseName} on ${d.server},${d.port}`;
+}
