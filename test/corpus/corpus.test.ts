@@ -177,16 +177,14 @@ describe('the Windows MI client (PowerShell CIM cmdlets), byte for byte', () => 
     expect(f.cimError?.MessageID).toEqual(expect.any(String));
   });
 
-  test('Invoke-CimMethod (static) with valid Manual parameters: the not-implemented CIM error (w:UnsupportedFeature, status 7)', async () => {
+  test('Invoke-CimMethod (static) with valid Manual parameters provisions the host: ReturnValue 0 in the _OUTPUT', async () => {
     const r = await postMi('invoke-provisioning-manual.xml');
-    expect(r.status).toBe(500);
+    expect(r.status).toBe(200);
     expect(headerText(r.env, NS.addressing, 'RelatesTo')).toBe(r.messageId);
     expectNoRobustConnectionHeaders(r.env);
-    const f = faultOf(r.env);
-    expect(f.action).toBe(ACTION.wsmanFault);
-    expect(f.subcode).toBe('w:UnsupportedFeature');
-    expect(f.cimError).toMatchObject({ CIMStatusCode: '7' });
-    expect(f.cimError?.Message).toMatch(/not implemented/);
+    const out = elements(bodyOf(r.env))[0] as XmlElement;
+    expect(out.local).toBe('InvokeIpamServerProvisioning_OUTPUT');
+    expect(propsOf(out)).toEqual({ ReturnValue: '0' });
   });
 
   test('GetClass: the class in CIM-XML directly under s:Body, with its hierarchy and inherited elements', async () => {

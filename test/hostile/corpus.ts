@@ -61,8 +61,15 @@ const id = (n: number): string => `uuid:0DDBA11C-0000-4000-8000-${String(n).padS
 function enumerateWith(body: string, messageId = id(1)): string {
   return envelope({ action: ACTION.enumerate, resourceUri: IPAM_SERVER_URI, body, messageId });
 }
+/**
+ * Invokes carry PowerShell's -WhatIf options, so a request that passes as valid
+ * answers 200 (ReturnValue 0) and changes nothing; any 200 for a hostile case is a finding.
+ */
+export const WHAT_IF_OPTIONS =
+  '<w:Option Name="wmi:__MI_OPERATIONOPTIONS_PROMPTUSERMODE" Type="xs:unsignedInt">0</w:Option>' +
+  '<w:Option Name="wmi:__MI_OPERATIONOPTIONS_PROMPTUSERMODEREGULAR_ACKVALUE" Type="xs:boolean">false</w:Option>';
 function invokeWith(inner: string): string {
-  return envelope({ action: PROVISION_ACTION, resourceUri: IPAM_SERVER_URI, body: provisioningInput(inner), messageId: id(3) });
+  return envelope({ action: PROVISION_ACTION, resourceUri: IPAM_SERVER_URI, body: provisioningInput(inner), messageId: id(3), optionsXml: WHAT_IF_OPTIONS });
 }
 function pullWith(body: string, action: string = ACTION.pull): string {
   return envelope({ action, resourceUri: IPAM_SERVER_URI, body, messageId: id(5) });
@@ -71,7 +78,7 @@ function wqlEnumerate(query: string): string {
   return enumerateWith(`<n:Enumerate><w:OptimizeEnumeration/><w:Filter Dialect="${WQL}">${query}</w:Filter></n:Enumerate>`);
 }
 
-/** The valid requests the families edit; each is accepted (200) or, for Invoke, refused only as "not implemented". */
+/** The valid requests the families edit; each is accepted (200; an Invoke as a WhatIf that changes nothing). */
 export const BASE = {
   enumerate: enumerateWith(ENUMERATE_BODY),
   get: envelope({ action: ACTION.get, resourceUri: IPAM_SERVER_URI, selectors: IPAM_SERVER_KEYS, messageId: id(2) }),

@@ -54,9 +54,15 @@ test('the data directory holds the state database and no password from the fixtu
   const exited = exitOf(child);
   child.kill('SIGTERM');
   await exited;
-  const files = fs.readdirSync(dataDir);
-  expect(files).toContain('state.sqlite');
-  for (const f of files) expect(fs.readFileSync(path.join(dataDir, f)).includes('Passw0rd!')).toBe(false);
+  const files = fs
+    .readdirSync(dataDir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
+  expect(files.map((f) => path.basename(f))).toContain('state.sqlite');
+  // Every password the default fixture declares: accounts and SQL logins.
+  for (const password of ['Passw0rd!', 'Sa-Passw0rd!', 'Sq1-Passw0rd!']) {
+    for (const f of files) expect({ file: f, found: fs.readFileSync(f).includes(password) }).toEqual({ file: f, found: false });
+  }
 });
 
 test('a bad fixture is refused before listening, with the problem and its JSON path', async () => {

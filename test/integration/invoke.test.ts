@@ -1,4 +1,4 @@
-import { ACTION, DMTF, NS, WMI, bodyOf, call, child, elements, faultOf, headerText, type EnvelopeSpec } from '../support/soap';
+import { ACTION, DMTF, NS, WMI, bodyOf, call, child, elements, faultOf, headerText, textOf, type EnvelopeSpec } from '../support/soap';
 import { startEmulator, type TestEmulator } from '../support/emulator';
 
 let emu: TestEmulator;
@@ -25,17 +25,19 @@ async function cimFault(spec: EnvelopeSpec) {
 }
 
 describe('Invoke of MSFT_IPAM_Server.InvokeIpamServerProvisioning', () => {
-  test('valid parameters: a CIM error that says provisioning is not implemented yet, never a fake success', async () => {
-    const f = await cimFault(invokeSpec('<p:ProvisioningMethod>1</p:ProvisioningMethod>'));
-    expect(f.subcode).toBe('w:UnsupportedFeature');
-    expect(f.cimError).toMatchObject({ CIMStatusCode: '7', MessageID: 'WIN32 50', error_Category: '11' });
-    expect(f.cimError?.Message).toMatch(/not implemented/);
-    expect(f.reason).toMatch(/not implemented/);
+  test('valid parameters provision the host: ReturnValue 0 in InvokeIpamServerProvisioning_OUTPUT', async () => {
+    const r = await call(emu.url, invokeSpec('<p:ProvisioningMethod>1</p:ProvisioningMethod>'));
+    expect(r.status).toBe(200);
+    expect(headerText(r.xml, NS.addressing, 'Action')).toBe(`${SERVER}/InvokeIpamServerProvisioningResponse`);
+    const out = elements(bodyOf(r.xml))[0]!;
+    expect(out.local).toBe('InvokeIpamServerProvisioning_OUTPUT');
+    expect(textOf(child(out, SERVER, 'ReturnValue')!)).toBe('0');
   });
 
-  test('the DMTF form with __cimnamespace reaches the same static method', async () => {
-    const f = await cimFault(invokeSpec('', 'InvokeIpamServerProvisioning', DMTF + 'MSFT_IPAM_Server', { selectors: { __cimnamespace: 'root/Microsoft/IPAM' } }));
-    expect(f.cimError?.Message).toMatch(/not implemented/);
+  test('the DMTF form with __cimnamespace reaches the same static method (same parameters again: 0, nothing changes)', async () => {
+    const r = await call(emu.url, invokeSpec('<p:ProvisioningMethod>1</p:ProvisioningMethod>', 'InvokeIpamServerProvisioning', DMTF + 'MSFT_IPAM_Server', { selectors: { __cimnamespace: 'root/Microsoft/IPAM' } }));
+    expect(r.status).toBe(200);
+    expect(textOf(child(elements(bodyOf(r.xml))[0]!, DMTF + 'MSFT_IPAM_Server', 'ReturnValue')!)).toBe('0');
   });
 
   test.each([

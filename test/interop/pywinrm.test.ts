@@ -55,13 +55,16 @@ interface ClientResult {
   fault_subcode?: string;
   http_status_code?: number;
   cim_error?: Record<string, string | null> | null;
+  output?: string;
+  return_value?: string | null;
+  instances?: Array<Record<string, string | null>>;
 }
 
-function runClient(url: string, operation: string, password = 'Passw0rd!'): Promise<ClientResult> {
+function runClient(url: string, operation: string, password = 'Passw0rd!', argument?: string): Promise<ClientResult> {
   return new Promise((resolve, reject) => {
     execFile(
       PYTHON,
-      ['-I', '-B', SCRIPT, url, 'Administrator', password, operation],
+      ['-I', '-B', SCRIPT, url, 'Administrator', password, operation, ...(argument !== undefined ? [argument] : [])],
       { timeout: 25_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' } },
       (err, stdout, stderr) => {
         if (err) {
@@ -140,15 +143,52 @@ requireOrSkip('pywinrm', missing.length === 0, missing)('pywinrm 0.3.0 (python3-
     expect(r.cim_error?.Message).toContain('GpoPrefix');
   });
 
-  test('InvokeIpamServerProvisioning with valid Manual parameters: WinRMError w:UnsupportedFeature, CIM status 7 (not implemented yet)', async () => {
+  test('InvokeIpamServerProvisioning with valid Manual parameters provisions the host: ReturnValue 0', async () => {
     const r = await runClient(emu.url, 'invoke_manual');
-    expect(r).toMatchObject({ ok: false, error: 'WinRMError', http_status_code: 500, fault_code: 's:Sender', fault_subcode: 'w:UnsupportedFeature' });
-    expect(r.message).toMatch(/not implemented/);
-    expect(r.cim_error).toMatchObject({ CIMStatusCode: '7' });
+    expect(r).toMatchObject({ ok: true, output: 'InvokeIpamServerProvisioning_OUTPUT', return_value: '0' });
+    expect(r.relates_to).toBe(r.message_id);
+    const server = await runClient(emu.url, 'read', undefined, 'MSFT_IPAM_Server');
+    expect(server.instances?.[0]).toMatchObject({ ProvisioningState: '2' });
   });
 
   test('a wrong password surfaces as InvalidCredentialsError (HTTP 401)', async () => {
     const r = await runClient(emu.url, 'bad_password', 'not-the-password');
     expect(r).toMatchObject({ ok: false, error: 'InvalidCredentialsError' });
+  });
+});
+
+requireOrSkip('pywinrm', missing.length === 0, missing)('pywinrm provisions with each example of the cmdlet help and reads the host back', () => {
+  let emu: TestEmulator;
+  afterEach(() => emu.stop());
+
+  test.each([
+    ['WID at the default path', {}, { DatabaseType: '1', WidSchemaPath: 'C:\\Windows\\System32\\IPAM\\Database', DatabaseName: 'IPAM' }, { ProvisioningMethod: '1' }],
+    [
+      'WID at D:\\database, Automatic with GpoPrefix IPAM1',
+      { WidSchemaPath: 'D:\\database', ProvisioningMethod: '0', GpoPrefix: 'IPAM1' },
+      { DatabaseType: '1', WidSchemaPath: 'D:\\database' },
+      { ProvisioningMethod: '0', GpoPrefix: 'IPAM1' },
+    ],
+    [
+      'SQL Server Db1.Contoso.com / Ipamdb / 1433, Windows authentication',
+      { DatabaseServer: 'Db1.Contoso.com', DatabaseName: 'Ipamdb', DatabasePort: '1433' },
+      { DatabaseType: '2', DatabaseServer: 'Db1.Contoso.com', DatabaseName: 'Ipamdb', DatabasePort: '1433', DatabaseAuthType: '1' },
+      { ProvisioningMethod: '1' },
+    ],
+    [
+      'the same with SQL authentication and a credential',
+      { DatabaseServer: 'Db1.Contoso.com', DatabaseName: 'Ipamdb', DatabasePort: '1433', DatabaseAuthType: '2', DatabaseCredential: 'IpamSql:Sq1-Passw0rd!' },
+      { DatabaseType: '2', DatabaseAuthType: '2', DatabaseUser: 'IpamSql' },
+      { ProvisioningMethod: '1' },
+    ],
+  ])('%s', async (_name, params, dbConfig, serverConfig) => {
+    emu = await startEmulator();
+    const r = await runClient(emu.url, 'provision', undefined, JSON.stringify({ Force: 'true', ...params }));
+    expect(r).toMatchObject({ ok: true, return_value: '0' });
+    expect((await runClient(emu.url, 'read', undefined, 'MSFT_IPAM_DBConfig')).instances).toEqual([expect.objectContaining(dbConfig)]);
+    expect((await runClient(emu.url, 'read', undefined, 'MSFT_IPAM_ServerConfiguration')).instances).toEqual([expect.objectContaining({ Port: '48885', ...serverConfig })]);
+    expect((await runClient(emu.url, 'read', undefined, 'MSFT_IPAM_ServerCapabilities')).instances).toEqual([expect.objectContaining({ Name: 'IpAddressTracking', State: '0' })]);
+    const log = (await runClient(emu.url, 'read', undefined, 'MSFT_IPAM_ConfigLogEntry')).instances ?? [];
+    expect(log.map((e) => e.OperationalCode)).toEqual(['service', 'database', 'tasks', 'roles', 'method', 'capabilities', 'Completed']);
   });
 });

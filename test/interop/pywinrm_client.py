@@ -68,11 +68,11 @@ def epr_of(epr):
     }
 
 
-def envelope(protocol, action, selectors, body):
+def envelope(protocol, action, selectors, body, resource_uri=None):
     """An envelope with pywinrm's own header (Protocol._get_soap_header) plus selectors and a body.
     Returns the XML and the a:MessageID it carries."""
     message_id = uuid.uuid4()
-    req = {'env:Envelope': protocol._get_soap_header(resource_uri=DMTF_CLASS, action=action, message_id=message_id)}
+    req = {'env:Envelope': protocol._get_soap_header(resource_uri=resource_uri or DMTF_CLASS, action=action, message_id=message_id)}
     header = req['env:Envelope']['env:Header']
     header['w:SelectorSet'] = {'w:Selector': [{'@Name': k, '#text': v} for k, v in selectors]}
     req['env:Envelope']['env:Body'] = body
@@ -180,7 +180,32 @@ def op_invoke(protocol, parameters):
             result['cim_error'] = properties(wmi[0]) if wmi else None
             result['relates_to'] = fault.findtext('s:Header/a:RelatesTo', namespaces=NS)
         return result
-    return {'ok': True, 'message_id': message_id, 'reply': reply.decode('utf-8') if isinstance(reply, bytes) else reply}
+    root = ET.fromstring(reply)
+    output = root.find('s:Body', NS)[0]
+    return {
+        'ok': True,
+        'message_id': message_id,
+        'relates_to': root.findtext('s:Header/a:RelatesTo', namespaces=NS),
+        'output': local(output.tag),
+        'return_value': next((c.text for c in output if local(c.tag) == 'ReturnValue'), None),
+    }
+
+
+def op_read(protocol, class_name):
+    """Every instance of a read-back class (DMTF form, __cimnamespace), pulled to the end."""
+    uri = DMTF_CLASS.rsplit('/', 1)[0] + '/' + class_name
+    selectors = [('__cimnamespace', IPAM_NAMESPACE)]
+    body = {'n:Enumerate': {'w:OptimizeEnumeration': None, 'w:MaxElements': '100', 'w:EnumerationMode': 'EnumerateObjectAndEPR'}}
+    xml, _ = envelope(protocol, ENUMERATE, selectors, body, resource_uri=uri)
+    response = ET.fromstring(protocol.send_message(xml)).find('s:Body/n:EnumerateResponse', NS)
+    items = items_of(response)
+    context = response.findtext('n:EnumerationContext', default='', namespaces=NS)
+    while response.find('w:EndOfSequence', NS) is None and response.find('n:EndOfSequence', NS) is None and context:
+        xml, _ = envelope(protocol, PULL, selectors, {'n:Pull': {'n:EnumerationContext': context, 'n:MaxElements': '100'}}, resource_uri=uri)
+        response = ET.fromstring(protocol.send_message(xml)).find('s:Body/n:PullResponse', NS)
+        items.extend(items_of(response))
+        context = response.findtext('n:EnumerationContext', default='', namespaces=NS)
+    return {'ok': True, 'instances': [i['properties'] for i in items]}
 
 
 def op_bad_password(protocol):
@@ -199,17 +224,22 @@ OPERATIONS = {
     'invoke_gpo_without_prefix': lambda p: op_invoke(p, [('ProvisioningMethod', '0')]),
     'invoke_manual': lambda p: op_invoke(p, [('ProvisioningMethod', '1')]),
     'bad_password': op_bad_password,
+    # With an argument: provision '<JSON of parameters>', read <Class>.
+    'provision': lambda p, arg: op_invoke(p, list(json.loads(arg).items())),
+    'read': op_read,
 }
+
+TAKES_ARGUMENT = ('provision', 'read')
 
 
 def main(argv):
-    if len(argv) != 5 or argv[4] not in OPERATIONS:
-        sys.stderr.write('usage: pywinrm_client.py URL USER PASSWORD {%s}\n' % '|'.join(OPERATIONS))
+    if len(argv) not in (5, 6) or argv[4] not in OPERATIONS or (len(argv) == 6) != (argv[4] in TAKES_ARGUMENT):
+        sys.stderr.write('usage: pywinrm_client.py URL USER PASSWORD {%s} [ARGUMENT]\n' % '|'.join(OPERATIONS))
         return 2
-    url, user, password, operation = argv[1:]
+    url, user, password, operation = argv[1:5]
     protocol = winrm.Protocol(url, transport='plaintext', username=user, password=password)
     try:
-        result = OPERATIONS[operation](protocol)
+        result = OPERATIONS[operation](protocol, *argv[5:])
     except Exception as e:  # reported, so the test shows what the client saw
         result = {'ok': False, 'error': type(e).__name__, 'message': str(e)}
     result['operation'] = operation

@@ -181,16 +181,14 @@ requireOrSkip('wsl', missing.length === 0, missing)('wsl 0.2.1 (Dell Wsman Shell
     expect(propsOf(instance)).toMatchObject({ ...SERVER_KEYS, ServerName: 'ipam1.contoso.com', ProvisioningState: '0' });
   });
 
-  test('invoke InvokeIpamServerProvisioning ProvisioningMethod=1 (selectors pasted from an EPR enumeration): the not-implemented CIM error', async () => {
-    const r = await wsl('invoke', WMI_CLASS, 'InvokeIpamServerProvisioning', 'ProvisioningMethod=1');
-    // wsl's status is "no _OUTPUT in the reply": the call was refused, as it must be for now.
-    expect(r.code).not.toBe(0);
+  test('invoke InvokeIpamServerProvisioning ProvisioningMethod=1 (selectors pasted from an EPR enumeration) provisions the host', async () => {
+    const r = await wsl('invoke', WMI_CLASS, 'InvokeIpamServerProvisioning', 'ProvisioningMethod=1', 'Force=true');
+    // wsl's status is 0 when the reply holds an _OUTPUT.
+    expect(r.code).toBe(0);
     expect(r.envelopes).toHaveLength(1);
-    const f = faultOf(r.envelopes[0] as XmlElement);
-    expect(f.code).toBe('s:Sender');
-    expect(f.subcode).toBe('w:UnsupportedFeature');
-    expect(f.cimError).toMatchObject({ CIMStatusCode: '7' });
-    expect(f.reason).toMatch(/not implemented/);
+    const out = elements(bodyOf(r.envelopes[0] as XmlElement))[0] as XmlElement;
+    expect(out.local).toBe('InvokeIpamServerProvisioning_OUTPUT');
+    expect(propsOf(out)).toEqual({ ReturnValue: '0' });
     // The request wsl built from our EPR was well-formed and bound: it reached the method, so its selectors parsed.
     expect(sentInvoke(r.dir)).toContain('<wsman:Selector Name="IdentifyingNumber">ipam1.contoso.com</wsman:Selector>');
   });

@@ -228,11 +228,11 @@ describe('validation rules, one by one', () => {
     expectInvalid(refusal(p), parameter, `${lead} with DatabaseServer: an external database needs DatabaseServer, DatabaseName and DatabasePort.`);
   });
 
-  it.each(['1ipam', 'ipam db', 'ipam;drop', 'ipam]', 'a'.repeat(129)])('DatabaseName %j is not valid', (name) => {
+  it.each(['1ipam', 'ipam db', 'ipam;drop', 'ipam]', 'ipam-db', '#temp', 'a'.repeat(129)])('DatabaseName %j is not valid', (name) => {
     expectInvalid(
       refusal({ ...SQL, DatabaseName: name }),
       'DatabaseName',
-      `DatabaseName '${name}' is not valid: use 1 to 128 letters, digits, '_', '@', '#', '$' or '-', starting with a letter or '_'.`,
+      `DatabaseName '${name}' is not valid: use 1 to 128 letters, digits or '_', starting with a letter or '_'.`,
     );
   });
 

@@ -1,0 +1,124 @@
+/**
+ * SIGKILL in the middle of a provisioning, then a restart: the host is
+ * provisioned or cleanly unprovisioned, never half. The built CLI runs as a
+ * real child process; IPAM_EMULATOR_TEST_PAUSE_AT holds the run at a chosen
+ * point (it writes a marker file there) so the kill lands exactly where asked.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { ACTION, WMI, bodyOf, call, child, elements, envelope, itemsOf, propsOf, NS } from '../support/soap';
+import { tempDir } from '../support/emulator';
+
+const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
+const SERVER = WMI + 'MSFT_IPAM_Server';
+const WID_DIR = 'hosts/ipam1.contoso.com/fs/C/windows/system32/ipam/database';
+
+beforeAll(() => {
+  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" (npm test does it first)`);
+});
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+}
+
+function start(dataDir: string, pauseAt?: string): Promise<Running> {
+  const env = { ...process.env };
+  delete env.IPAM_EMULATOR_TEST_PAUSE_AT;
+  if (pauseAt) env.IPAM_EMULATOR_TEST_PAUSE_AT = pauseAt;
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
+      if (m) resolve({ child, url: m[1] as string });
+    });
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => reject(new Error(`emulator exited (${code}) before listening:\n${out}`)));
+  });
+}
+
+async function stop(r: Running, signal: NodeJS.Signals): Promise<void> {
+  const exited = new Promise((resolve) => r.child.once('exit', resolve));
+  r.child.kill(signal);
+  await exited;
+}
+
+async function waitFor(file: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (fs.existsSync(file)) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`${file} never appeared`);
+}
+
+const provisionXml = envelope({
+  action: `${SERVER}/InvokeIpamServerProvisioning`,
+  resourceUri: SERVER,
+  body: `<p:InvokeIpamServerProvisioning_INPUT xmlns:p="${SERVER}"><p:Force>true</p:Force></p:InvokeIpamServerProvisioning_INPUT>`,
+});
+
+async function readBack(url: string, cls: string): Promise<Array<Record<string, string | null>>> {
+  const r = await call(url, { action: ACTION.enumerate, resourceUri: WMI + cls, body: '<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>1000</w:MaxElements></n:Enumerate>' });
+  return itemsOf(child(bodyOf(r.xml), NS.enumeration, 'EnumerateResponse')!).map(propsOf);
+}
+
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+function integrity(file: string): string {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.pragma('integrity_check', { simple: true }) as string) ?? '';
+  } finally {
+    db.close();
+  }
+}
+
+describe.each(['step:1', 'step:2', 'step:3', 'step:4', 'step:5', 'step:6', 'committed'])('SIGKILL at %s', (point) => {
+  test('the restarted emulator finishes or undoes the run: provisioned, or cleanly unprovisioned', async () => {
+    const dataDir = tempDir();
+    const first = await start(dataDir, point);
+    const pending = fetch(first.url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/soap+xml;charset=UTF-8', Authorization: 'Basic ' + Buffer.from('Administrator:Passw0rd!').toString('base64') },
+      body: provisionXml,
+    }).catch((e: unknown) => e);
+    await waitFor(path.join(dataDir, `paused-at-${point.replace(':', '-')}`));
+    await stop(first, 'SIGKILL');
+    await pending;
+
+    const second = await start(dataDir);
+    try {
+      const server = (await readBack(second.url, 'MSFT_IPAM_Server'))[0];
+      const db = (await readBack(second.url, 'MSFT_IPAM_DBConfig'))[0];
+      const log = await readBack(second.url, 'MSFT_IPAM_ConfigLogEntry');
+      const widFiles = filesUnder(path.join(dataDir, WID_DIR)).map((f) => path.basename(f));
+      expect(filesUnder(dataDir).filter((f) => f.includes('.staging'))).toEqual([]);
+      if (point === 'committed') {
+        expect(server).toMatchObject({ ProvisioningState: '2' });
+        expect(db).toMatchObject({ DatabaseType: '1' });
+        expect(widFiles).toEqual(['ipam.sqlite']);
+        expect(integrity(path.join(dataDir, WID_DIR, 'ipam.sqlite'))).toBe('ok');
+      } else {
+        expect(server).toMatchObject({ ProvisioningState: '0' });
+        expect(db).toMatchObject({ DatabaseType: '0' });
+        expect(widFiles).toEqual([]);
+        expect(log.map((e) => e.OperationalCode)).toEqual(['Interrupted']);
+        // And provisioning works again.
+        const again = await call(second.url, { action: `${SERVER}/InvokeIpamServerProvisioning`, resourceUri: SERVER, body: `<p:InvokeIpamServerProvisioning_INPUT xmlns:p="${SERVER}"><p:Force>true</p:Force></p:InvokeIpamServerProvisioning_INPUT>` });
+        expect(again.status).toBe(200);
+        expect(propsOf(elements(bodyOf(again.xml))[0]!)).toEqual({ ReturnValue: '0' });
+        expect((await readBack(second.url, 'MSFT_IPAM_Server'))[0]).toMatchObject({ ProvisioningState: '2' });
+      }
+    } finally {
+      await stop(second, 'SIGTERM');
+    }
+    expect(integrity(path.join(dataDir, 'state.sqlite'))).toBe('ok');
+  });
+});
