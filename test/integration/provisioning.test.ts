@@ -218,6 +218,51 @@ describe('each failure is a fault with MSFT_WmiError and leaves the host unprovi
   });
 });
 
+describe('invalid parameters are refused before anything changes', () => {
+  test('each rule broken gives w:InvalidParameter with MSFT_WmiError; the host reads back unprovisioned and nothing is written', async () => {
+    const emu = await fresh();
+    const before = dataFiles(emu);
+    const cases: Array<[string, string]> = [
+      ['<p:ProvisioningMethod>0</p:ProvisioningMethod>', 'GpoPrefix'],
+      ['<p:GpoPrefix>X</p:GpoPrefix>', 'GpoPrefix'],
+      [`${DB1}<p:WidSchemaPath>D:\\db</p:WidSchemaPath>`, 'WidSchemaPath'],
+      ['<p:UseExistingSchema>true</p:UseExistingSchema>', 'UseExistingSchema'],
+      ['<p:DatabaseAuthType>2</p:DatabaseAuthType>', 'DatabaseAuthType'],
+      ['<p:DatabaseServer>Db1.Contoso.com</p:DatabaseServer><p:DatabaseName>Ipamdb</p:DatabaseName>', 'DatabasePort'],
+      [DB1.replace('1433', '0'), 'DatabasePort'],
+      [`${DB1}<p:DatabaseAuthType>2</p:DatabaseAuthType>`, 'DatabaseCredential'],
+      [`${DB1}<p:DatabaseAuthType>2</p:DatabaseAuthType><p:DatabaseCredential>no-colon</p:DatabaseCredential>`, 'DatabaseCredential'],
+      ['<p:WidSchemaPath>\\\\server\\share</p:WidSchemaPath>', 'WidSchemaPath'],
+      ['<p:WidSchemaPath>C:\\Windows\\..\\..\\etc</p:WidSchemaPath>', 'WidSchemaPath'],
+    ];
+    for (const [params, parameter] of cases) {
+      const f = faultOf((await provision(emu, params)).xml);
+      expect({ params, subcode: f.subcode, source: f.cimError?.ErrorSource, status: f.cimError?.CIMStatusCode }).toEqual({ params, subcode: 'w:InvalidParameter', source: parameter, status: '4' });
+    }
+    expect((await enumerate(emu, 'MSFT_IPAM_Server'))[0]).toMatchObject({ ProvisioningState: '0' });
+    expect(await enumerate(emu, 'MSFT_IPAM_ConfigLogEntry')).toEqual([]);
+    expect(dataFiles(emu)).toEqual(before);
+  });
+});
+
+describe('the read-back classes answer Get by their keys as they answer Enumerate', () => {
+  test('after provisioning, Get of each read-back instance equals its enumerated form', async () => {
+    const emu = await fresh();
+    expect(returnValue(await provision(emu, `${DB1}<p:Force>true</p:Force>`))).toBe('0');
+    const caps = (await enumerate(emu, 'MSFT_IPAM_ServerCapabilities'))[0]!;
+    const keys: Array<[string, Record<string, string>]> = [
+      ['MSFT_IPAM_ServerConfiguration', { InstanceID: 'IpamServerConfiguration' }],
+      ['MSFT_IPAM_DBConfig', { InstanceID: 'IpamDatabaseConfiguration' }],
+      ['MSFT_IPAM_ServerCapabilities', { Name: 'IpAddressTracking', IdentifyingNumber: caps.IdentifyingNumber!, ProductName: caps.ProductName!, Vendor: caps.Vendor!, Version: caps.Version! }],
+    ];
+    for (const [cls, selectors] of keys) {
+      expect(await get(emu, cls, selectors)).toEqual((await enumerate(emu, cls))[0]);
+    }
+    const log = await enumerate(emu, 'MSFT_IPAM_ConfigLogEntry');
+    expect(await get(emu, 'MSFT_IPAM_ConfigLogEntry', { InstanceID: log[2]!.InstanceID! })).toEqual(log[2]);
+  });
+});
+
 describe('re-provisioning', () => {
   test('the same parameters again return 0 and change nothing', async () => {
     const emu = await fresh();
