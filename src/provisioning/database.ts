@@ -77,6 +77,8 @@ class StagedSqliteFile {
   constructor(readonly final: string) {}
 
   async open(run: RunContext, reuse: boolean, schemaVersion: string): Promise<IpamDatabase> {
+    // Opening again (a step re-run) starts from a clean stage.
+    await this.abort();
     const staged = `${this.final}.${run.runId}.staging`;
     run.record({ kind: 'stagedFile', staged, final: this.final });
     this.staged = staged;
@@ -145,7 +147,8 @@ export class WidTarget implements DatabaseTarget {
     // Journal each folder before making it; mkdirs only creates what is missing.
     const created = this.sandbox.mkdirs(this.location);
     for (const dir of created) run.record({ kind: 'createdDir', path: dir });
-    this.createdDirs = created;
+    // Keep the folders of earlier opens too: abort() removes everything this target made.
+    this.createdDirs = [...this.createdDirs, ...created];
     return this.file.open(run, reuse, schemaVersion);
   }
 
@@ -419,7 +422,8 @@ export function databaseTarget(
 ): DatabaseTarget {
   if (choice.kind === 'WID') return new WidTarget(sandbox, choice.widSchemaPath, choice.databaseName, expectedVersion);
   const server = servers.resolve(choice.server, choice.port, host.domain.dnsName);
-  if (!server) return new UnreachableSqlTarget(choice);
+  // A server the host cannot reach (fixture hosts[].sqlServers) is as unreachable as one that does not exist.
+  if (!server || (host.sqlServers !== undefined && !host.sqlServers.includes(server.name))) return new UnreachableSqlTarget(choice);
   return server.kind === 'simulated'
     ? new SimulatedSqlTarget(host, server, choice, expectedVersion)
     : new RealSqlTarget(host, server, choice, expectedVersion);

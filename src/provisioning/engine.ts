@@ -164,6 +164,7 @@ export class ProvisioningEngine {
     const ctx: StepContext = { host, request, target, run, schemaVersion, draft: {} };
     const done: string[] = [];
     let current_step = STEPS[0]?.title ?? '';
+    let committed = false;
     try {
       for (const [i, step] of STEPS.entries()) {
         await this.deps.pauseAt?.(`step:${i + 1}`, host.fqdn);
@@ -174,6 +175,7 @@ export class ProvisioningEngine {
         input.onProgress?.((i + 1) / STEPS.length, step.title);
       }
       if (input.signal?.aborted) throw ProvisioningErrors.cancelled(host.fqdn);
+      current_step = 'Committing the provisioning';
       const configuration = finalConfiguration(ctx.draft, who.qualified);
       state.transaction(() => {
         state.setHostConfig(host.fqdn, configuration);
@@ -183,12 +185,13 @@ export class ProvisioningEngine {
         state.addLog(entry('Completed', `IPAM on ${host.fqdn} was provisioned.`));
         state.setRunState(runId, 'committed');
       });
-      await this.deps.pauseAt?.('committed', host.fqdn);
-      await target.finish();
-      state.setRunState(runId, 'done');
+      committed = true;
+      await this.afterCommit(target, runId, host.fqdn);
       events.emit(progress(host, 'IPAM provisioning completed', 1));
       return { kind: 'provisioned', runId, configuration };
     } catch (err) {
+      // Past the commit there is nothing to undo: afterCommit() never throws.
+      if (committed) throw err;
       const cimError = err instanceof CimError ? err : ProvisioningErrors.internal(host.fqdn, current_step);
       if (!(err instanceof CimError)) this.deps.log.error({ err, host: host.fqdn, runId }, 'provisioning failed with an internal error');
       await this.undo(target, runId);
@@ -199,6 +202,29 @@ export class ProvisioningEngine {
         state.setRunState(runId, 'rolledback', cimError.message);
       });
       throw cimError;
+    }
+  }
+
+  /**
+   * After the commit a run is only ever finished, never rolled back: the staged
+   * files are renamed into place. If that fails here, the run stays "committed"
+   * and recover() finishes it at the next start; the host is provisioned either way.
+   */
+  private async afterCommit(target: DatabaseTarget, runId: string, fqdn: string): Promise<void> {
+    try {
+      await this.deps.pauseAt?.('committed', fqdn);
+      await target.finish();
+      this.deps.state.setRunState(runId, 'done');
+    } catch (e) {
+      this.deps.log.error({ err: e, runId }, 'finishing a committed provisioning failed; it is finished at the next start');
+      try {
+        for (const run of this.deps.state.runsIn('committed').filter((r) => r.runId === runId)) {
+          for (const a of run.artifacts) if (a.kind === 'stagedFile' && fs.existsSync(a.staged)) fs.renameSync(a.staged, a.final);
+          this.deps.state.setRunState(runId, 'done');
+        }
+      } catch (again) {
+        this.deps.log.error({ err: again, runId }, 'the committed run is left for recovery at the next start');
+      }
     }
   }
 

@@ -59,11 +59,15 @@ export function updateIpamServer(engine: ProvisioningEngine, deps: EngineDeps, i
       if (answer === 'no' || answer === 'noToAll') return { kind: 'declined' };
     }
     const runId = randomUUID().toUpperCase();
-    state.startRun({ runId, fqdn: host.fqdn, operation: 'UpdateIpamServer', request: { force: input.force } });
-    const file = sqliteFileOf(engine, deps, host, config);
+    let started = false;
     let conn: SqlConnection | undefined;
-    const staged = file ? `${file}.${runId}.staging` : undefined;
+    let staged: string | undefined;
     try {
+      // Where the database is, before the run starts: a failure here leaves no journal row behind.
+      const file = sqliteFileOf(engine, deps, host, config);
+      state.startRun({ runId, fqdn: host.fqdn, operation: 'UpdateIpamServer', request: { force: input.force } });
+      started = true;
+      staged = file ? `${file}.${runId}.staging` : undefined;
       if (file && staged) {
         state.addArtifact(runId, { kind: 'stagedFile', staged, final: file });
         fs.copyFileSync(file, staged);
@@ -115,9 +119,9 @@ export function updateIpamServer(engine: ProvisioningEngine, deps: EngineDeps, i
           message: `Upgrading IPAM on ${host.fqdn} failed: ${e.message} Any changes were reverted.`,
           messageId: e.messageId,
           severity: 5,
-          runId,
+          runId: started ? runId : null,
         });
-        state.setRunState(runId, 'rolledback', e.message);
+        if (started) state.setRunState(runId, 'rolledback', e.message);
       });
       throw e;
     }
