@@ -9,16 +9,23 @@ import { loadMofDirectory } from './cim/loadSchemas';
 import type { ClassRegistry } from './cim/registry';
 import { DEFAULT_FIXTURE, loadFixture, validateFixture, type Fixture } from './config/fixture';
 import { projectRoot } from './config/paths';
+import { EmulatorControl } from './admin/control';
 import { Fleet } from './fleet/fleet';
+import { adminRouter } from './http/admin';
 import { createApp, startListener, type RunningListener } from './http/server';
+import { Dispatcher } from './jobs/dispatcher';
+import { JobService } from './jobs/jobs';
 import { createLogger, type Logger } from './log';
+import { FleetProvider } from './providers/fleet';
 import { IpamConfigurationProvider } from './providers/ipamConfiguration';
 import { IpamServerProvider } from './providers/ipamServer';
+import { JobProvider } from './providers/jobs';
 import { IPAM_NAMESPACE } from './providers/namespace';
 import { ProviderRegistry } from './providers/registry';
 import { pauseHook } from './provisioning/engine';
 import { IpamService } from './provisioning/service';
 import { IpamState } from './storage/ipamState';
+import { JobStore } from './storage/jobStore';
 import { seedSimulatedDatabases } from './storage/seed';
 import { SqlServerDirectory } from './storage/sqlServers';
 import { StateStore } from './storage/stateStore';
@@ -33,6 +40,8 @@ export interface EmulatorOptions {
   readonly listen?: string;
   readonly port?: number;
   readonly logger?: Logger;
+  /** Overrides the fixture's dispatcher concurrency. */
+  readonly concurrency?: number;
 }
 
 let schemaCache: ClassRegistry | undefined;
@@ -43,21 +52,43 @@ export function loadSchemas(): ClassRegistry {
   return schemaCache;
 }
 
-export class Emulator {
-  private listener: RunningListener | undefined;
+interface Parts {
+  readonly fixture: Fixture;
+  readonly fleet: Fleet;
+  readonly store: StateStore;
+  readonly registry: ClassRegistry;
+  readonly log: Logger;
+  readonly ipam: IpamService;
+  readonly ipamState: IpamState;
+  readonly servers: SqlServerDirectory;
+  readonly enumerations: EnumerationContexts;
+  readonly handler: WsmanHandler;
+  readonly dispatcher: Dispatcher;
+  readonly jobs: JobService;
+  readonly control: EmulatorControl;
+}
 
-  private constructor(
-    readonly fleet: Fleet,
-    readonly store: StateStore,
-    readonly registry: ClassRegistry,
-    readonly log: Logger,
-    readonly ipam: IpamService,
-    readonly ipamState: IpamState,
-    private readonly fixture: Fixture,
-    private readonly servers: SqlServerDirectory,
-    private readonly enumerations: EnumerationContexts,
-    private readonly handler: WsmanHandler,
-  ) {}
+export class Emulator {
+  private listeners: RunningListener[] = [];
+  readonly fleet: Fleet;
+  readonly store: StateStore;
+  readonly registry: ClassRegistry;
+  readonly log: Logger;
+  readonly ipam: IpamService;
+  readonly jobs: JobService;
+  readonly dispatcher: Dispatcher;
+  readonly control: EmulatorControl;
+
+  private constructor(private readonly parts: Parts) {
+    this.fleet = parts.fleet;
+    this.store = parts.store;
+    this.registry = parts.registry;
+    this.log = parts.log;
+    this.ipam = parts.ipam;
+    this.jobs = parts.jobs;
+    this.dispatcher = parts.dispatcher;
+    this.control = parts.control;
+  }
 
   static create(opts: EmulatorOptions): Emulator {
     const log = opts.logger ?? createLogger();
@@ -71,9 +102,14 @@ export class Emulator {
     const dataDir = opts.dataDir === ':memory:' ? fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-emulator-')) : opts.dataDir;
     const servers = new SqlServerDirectory(fixture.sqlServers ?? [], dataDir, ipamState);
     const ipam = new IpamService({ state: ipamState, servers, dataDir, log, pauseAt: pauseHook(dataDir, process.env.IPAM_EMULATOR_TEST_PAUSE_AT) });
+    const dispatcher = new Dispatcher(opts.concurrency ?? fleet.concurrency);
+    const jobStore = new JobStore(store.db);
+    const jobs = new JobService(jobStore, dispatcher, log);
     const providers = new ProviderRegistry(registry)
-      .register(IPAM_NAMESPACE, new IpamServerProvider(store, ipam))
-      .register(IPAM_NAMESPACE, new IpamConfigurationProvider(ipamState));
+      .register(IPAM_NAMESPACE, new IpamServerProvider(store, ipam, jobs))
+      .register(IPAM_NAMESPACE, new IpamConfigurationProvider(ipamState))
+      .register(IPAM_NAMESPACE, new JobProvider(jobs))
+      .register(IPAM_NAMESPACE, new FleetProvider(fleet, ipam, jobs));
     const enumerations = new EnumerationContexts();
     const handler = new WsmanHandler({
       registry,
@@ -81,7 +117,20 @@ export class Emulator {
       enumerations,
       onInternalError: (err, entry) => log.error({ err, ...entry }, 'internal error while handling a request'),
     });
-    return new Emulator(fleet, store, registry, log, ipam, ipamState, fixture, servers, enumerations, handler);
+    const control = new EmulatorControl({
+      fixture,
+      fleet,
+      store,
+      ipamState,
+      jobStore,
+      jobs,
+      dispatcher,
+      servers,
+      ipam,
+      dataDir,
+      clearEnumerations: (fqdn) => enumerations.clearHost(fqdn),
+    });
+    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control });
   }
 
   /**
@@ -90,11 +139,14 @@ export class Emulator {
    * databases and pre-provisioned hosts exist.
    */
   async prepare(): Promise<void> {
+    const { fixture, ipamState, servers } = this.parts;
     for (const r of await this.ipam.recover()) {
       this.log.warn({ runId: r.runId, host: r.fqdn, outcome: r.outcome }, 'recovered a provisioning run interrupted by a stop');
     }
-    await seedSimulatedDatabases(this.fixture.sqlServers ?? [], this.servers, this.ipamState);
-    for (const fh of this.fixture.hosts) {
+    const interrupted = this.jobs.recover();
+    if (interrupted > 0) this.log.warn({ jobs: interrupted }, 'jobs interrupted by a stop now read back as Exception');
+    await seedSimulatedDatabases(fixture.sqlServers ?? [], servers, ipamState);
+    for (const fh of fixture.hosts) {
       const host = this.fleet.host(fh.fqdn);
       if (host && fh.ipam?.provisioned) {
         const seeded = await this.ipam.seed(host, fh.ipam.provisioned, fh.ipam.schemaVersion);
@@ -103,18 +155,47 @@ export class Emulator {
     }
   }
 
+  /**
+   * Listens on `port` for every host (the Host header picks one) and on each
+   * host's own port, if the fixture gives it one. Returns the main listener.
+   */
   async start(listen = '127.0.0.1', port = 5985): Promise<RunningListener> {
     await this.prepare();
-    const app = createApp({ fleet: this.fleet, handler: this.handler, log: this.log });
-    this.listener = await startListener(app, { listen, port });
-    this.log.info({ url: this.listener.url, fleet: this.fleet.name, hosts: this.fleet.hosts.length, defaultHost: this.fleet.defaultHost.fqdn }, 'listening');
-    return this.listener;
+    const app = createApp({
+      fleet: this.fleet,
+      handler: this.parts.handler,
+      log: this.log,
+      admin: adminRouter(this.fleet, this.control, this.log),
+    });
+    try {
+      const main = await startListener(app, { listen, port });
+      this.listeners.push(main);
+      for (const host of this.fleet.hosts) {
+        if (host.port !== undefined && host.port !== main.port) this.listeners.push(await startListener(app, { listen, port: host.port }));
+      }
+      this.log.info(
+        { url: main.url, fleet: this.fleet.name, hosts: this.fleet.hosts.length, hostPorts: this.listeners.length - 1, defaultHost: this.fleet.defaultHost.fqdn },
+        'listening',
+      );
+      return main;
+    } catch (e) {
+      await this.closeListeners();
+      throw e;
+    }
   }
 
-  async stop(): Promise<void> {
-    await this.listener?.close();
-    this.listener = undefined;
-    this.enumerations.close();
+  private async closeListeners(): Promise<void> {
+    await Promise.all(this.listeners.map((l) => l.close()));
+    this.listeners = [];
+  }
+
+  /** Stops listening, lets running jobs end (up to `graceMs`), then closes the state. */
+  async stop(graceMs = 10_000): Promise<void> {
+    await this.closeListeners();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.jobs.drain(), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+    this.parts.enumerations.close();
     this.store.close();
   }
 }

@@ -83,6 +83,8 @@ export interface FixtureHost {
   policy?: FixturePolicy;
   accounts?: FixtureAccount[];
   ipam?: { provisioned?: FixtureProvisioning; schemaVersion?: '1.2' | '1.3' };
+  port?: number;
+  sqlServers?: string[];
 }
 
 export interface Fixture {
@@ -94,6 +96,8 @@ export interface Fixture {
   domains: FixtureDomain[];
   hosts: FixtureHost[];
   sqlServers?: FixtureSqlServer[];
+  dispatcher?: { concurrency?: number };
+  admin?: { group?: string };
 }
 
 export class FixtureError extends Error {
@@ -182,7 +186,16 @@ export function validateFixture(data: unknown, source: string): Fixture {
       dbs.add(db.name.toLowerCase());
     });
   });
+  const ports = new Map<number, string>();
   fx.hosts.forEach((h, i) => {
+    if (h.port !== undefined) {
+      const other = ports.get(h.port);
+      if (other) problems.push(`/hosts/${i}/port: port ${h.port} is already the port of ${other}`);
+      ports.set(h.port, h.fqdn);
+    }
+    for (const name of h.sqlServers ?? []) {
+      if (!servers.has(name.toLowerCase())) problems.push(`/hosts/${i}/sqlServers: no SQL Server named ${name} is declared in /sqlServers`);
+    }
     const server = h.ipam?.provisioned?.DatabaseServer;
     if (server !== undefined && !servers.has(server.toLowerCase())) {
       problems.push(`/hosts/${i}/ipam/provisioned/DatabaseServer: no SQL Server named ${server} is declared in /sqlServers`);
@@ -221,4 +234,23 @@ export function loadFixture(file: string = DEFAULT_FIXTURE): Fixture {
     throw new FixtureError(file, [`not valid JSON: ${(e as Error).message}`]);
   }
   return validateFixture(data, file);
+}
+
+/**
+ * The fixture with `count` hosts ipam1…ipamN (`serve --hosts N`), each on its own
+ * port from `basePort`. New hosts copy the first host's domain and accounts;
+ * hosts the fixture already declares keep their settings and get the port.
+ */
+export function withGeneratedHosts(fx: Fixture, count: number, basePort: number): Fixture {
+  const template = fx.hosts[0] as FixtureHost;
+  const domain = fx.domains.find((d) => d.name.toLowerCase() === template.domain.toLowerCase()) as FixtureDomain;
+  const hosts = [...fx.hosts];
+  for (let k = 1; k <= count; k++) {
+    const fqdn = `ipam${k}.${domain.dnsName}`;
+    const port = basePort + k - 1;
+    const at = hosts.findIndex((h) => h.fqdn.toLowerCase() === fqdn);
+    if (at >= 0) hosts[at] = { ...(hosts[at] as FixtureHost), port: (hosts[at] as FixtureHost).port ?? port };
+    else hosts.push({ fqdn, domain: template.domain, accounts: template.accounts, port });
+  }
+  return validateFixture({ ...fx, hosts }, `${fx.name} with ${count} generated hosts`);
 }

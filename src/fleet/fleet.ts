@@ -61,6 +61,10 @@ export interface Domain {
 
 export interface FleetHost {
   readonly fqdn: string;
+  /** A listener port of its own, if the fixture gives one. */
+  readonly port: number | undefined;
+  /** SQL Servers it can reach (lower-cased names); undefined: all of the fixture's. */
+  readonly sqlServers: readonly string[] | undefined;
   /** NetBIOS computer name, e.g. IPAM1. */
   readonly computerName: string;
   readonly domain: Domain;
@@ -104,10 +108,17 @@ export class Fleet {
   readonly name: string;
   readonly hosts: readonly FleetHost[];
   readonly defaultHost: FleetHost;
+  /** Provisioning jobs run at once across the fleet. */
+  readonly concurrency: number;
+  /** Group whose members (accounts of the default host) may use the admin API. */
+  readonly adminGroup: string;
   private readonly byName = new Map<string, FleetHost>();
+  private readonly byPort = new Map<number, FleetHost>();
 
   constructor(fx: Fixture) {
     this.name = fx.name;
+    this.concurrency = fx.dispatcher?.concurrency ?? 32;
+    this.adminGroup = fx.admin?.group ?? 'Administrators';
     const fleetPolicy = mergePolicy(DEFAULT_POLICY, fx.policy);
     const fleetOs = mergeOs(DEFAULT_OS, fx.os);
     const domains = new Map<string, Domain>();
@@ -119,6 +130,8 @@ export class Fleet {
       const computerName = (h.fqdn.split('.')[0] as string).toUpperCase();
       const host: FleetHost = {
         fqdn: h.fqdn.toLowerCase(),
+        port: h.port,
+        sqlServers: h.sqlServers?.map((n) => n.toLowerCase()),
         computerName,
         domain: domains.get(h.domain.toUpperCase()) as Domain,
         os: mergeOs(fleetOs, h.os),
@@ -126,6 +139,7 @@ export class Fleet {
         accounts: (h.accounts ?? []).map((a) => toAccount(a, computerName)),
       };
       this.byName.set(host.fqdn, host);
+      if (host.port !== undefined) this.byPort.set(host.port, host);
       return host;
     });
     // A short name reaches a host only when no other host shares it (ipam1.contoso.com and
@@ -134,6 +148,11 @@ export class Fleet {
     for (const h of this.hosts) shortNames.set(h.computerName.toLowerCase(), [...(shortNames.get(h.computerName.toLowerCase()) ?? []), h]);
     for (const [name, hs] of shortNames) if (hs.length === 1 && !this.byName.has(name)) this.byName.set(name, hs[0] as FleetHost);
     this.defaultHost = fx.defaultHost ? (this.byName.get(fx.defaultHost.toLowerCase()) as FleetHost) : (this.hosts[0] as FleetHost);
+  }
+
+  /** The host whose own listener is on this port. */
+  hostOnPort(port: number): FleetHost | undefined {
+    return this.byPort.get(port);
   }
 
   /** A host by FQDN (a trailing root dot allowed) or unambiguous NetBIOS name, case-insensitively. */

@@ -43,7 +43,15 @@ const NO_EVENTS: EventSink = {
   prompt: () => Promise.resolve('yes'),
 };
 
-export function createApp(deps: { fleet: Fleet; handler: WsmanHandler; log: Logger }): express.Express {
+export interface AppDeps {
+  readonly fleet: Fleet;
+  readonly handler: WsmanHandler;
+  readonly log: Logger;
+  /** The admin API, mounted at /_emulator. */
+  readonly admin?: express.Router;
+}
+
+export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -51,6 +59,7 @@ export function createApp(deps: { fleet: Fleet; handler: WsmanHandler; log: Logg
     res.setHeader('Server', SERVER_HEADER);
     next();
   });
+  if (deps.admin) app.use('/_emulator', deps.admin);
   app.all(/^\/wsman\/?$/i, (req, res, next) => {
     if (req.method !== 'POST') {
       res.status(405).setHeader('Allow', 'POST');
@@ -77,14 +86,14 @@ export function createApp(deps: { fleet: Fleet; handler: WsmanHandler; log: Logg
   return app;
 }
 
-async function serveWsman(deps: { fleet: Fleet; handler: WsmanHandler; log: Logger }, req: Request, res: Response): Promise<void> {
+async function serveWsman(deps: AppDeps, req: Request, res: Response): Promise<void> {
   const started = process.hrtime.bigint();
-  const host = resolveHost(deps.fleet, req.headers.host);
+  const route = resolveHost(deps.fleet, req.headers.host, req.socket.localPort);
   const entry: Record<string, unknown> = {
     method: req.method,
     path: req.path,
     client: req.socket.remoteAddress,
-    host: host.fqdn,
+    host: 'host' in route ? route.host.fqdn : route.unknownHost,
     userAgent: req.headers['user-agent'],
   };
   res.on('finish', () => {
@@ -92,6 +101,17 @@ async function serveWsman(deps: { fleet: Fleet; handler: WsmanHandler; log: Logg
     entry.ms = Number(process.hrtime.bigint() - started) / 1e6;
     deps.log.info(entry, 'request');
   });
+  if (!('host' in route)) {
+    // A name that is not one of the fleet's hosts: say so, before authenticating anything.
+    req.resume();
+    const fault = new WsmanFault('DestinationUnreachable', {
+      extra: `The emulator serves no host named ${route.unknownHost}. Address a host of the fleet by its name, or the emulator by IP address for the default host.`,
+    });
+    entry.fault = 'a:DestinationUnreachable';
+    sendXml(res, 500, writeFault(fault, { relatesTo: undefined, lang: '', machine: deps.fleet.defaultHost.fqdn }, () => undefined), 'utf-8');
+    return;
+  }
+  const host = route.host;
 
   const auth = authenticateRequest(req, host);
   if (auth.kind === 'rejected') {
@@ -142,6 +162,7 @@ async function serveWsman(deps: { fleet: Fleet; handler: WsmanHandler; log: Logg
     host,
     principal,
     userAgent: req.headers['user-agent'],
+    clientAddress: req.socket.remoteAddress ?? 'unknown',
     events: NO_EVENTS,
     measure: measureIn(body.encoding),
   });

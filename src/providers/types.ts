@@ -37,6 +37,8 @@ export interface CallOptions {
 export interface ProviderContext {
   readonly host: FleetHost;
   readonly principal: Principal;
+  /** The client's address, for per-client concurrency figures. */
+  readonly clientAddress: string;
   readonly registry: ClassRegistry;
   readonly events: EventSink;
   readonly options: CallOptions;

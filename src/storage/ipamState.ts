@@ -141,6 +141,20 @@ export class IpamState {
     }));
   }
 
+  /** Forgets everything provisioning recorded about a host (a reset). */
+  forgetHost(fqdn: string): void {
+    this.db.prepare('DELETE FROM host_ipam WHERE fqdn = ?').run(fqdn);
+    this.db.prepare('DELETE FROM config_log WHERE fqdn = ?').run(fqdn);
+    this.db.prepare("DELETE FROM provisioning_runs WHERE fqdn = ? AND state NOT IN ('running', 'committed')").run(fqdn);
+  }
+
+  /** Forgets every simulated database (a fleet reset; the fixture's are seeded again). */
+  forgetSimulatedDatabases(): SimulatedDatabaseRow[] {
+    const rows = this.db.prepare('SELECT server, name, owner, file FROM sim_sql_databases').all() as SimulatedDatabaseRow[];
+    this.db.prepare('DELETE FROM sim_sql_databases').run();
+    return rows;
+  }
+
   simulatedDatabase(server: string, name: string): SimulatedDatabaseRow | undefined {
     return this.db.prepare('SELECT server, name, owner, file FROM sim_sql_databases WHERE server = ? AND name = ?').get(server, name) as SimulatedDatabaseRow | undefined;
   }

@@ -69,6 +69,29 @@ const MIGRATIONS: readonly string[] = [
      created_at TEXT NOT NULL,
      PRIMARY KEY (server, name)
    ) STRICT;`,
+  // CIM jobs (MSFT_IPAM_ConcreteJob): one row per provisioning or update call, kept across restarts.
+  `CREATE TABLE jobs (
+     instance_id TEXT PRIMARY KEY,
+     fqdn TEXT NOT NULL COLLATE NOCASE,
+     submitted_on TEXT NOT NULL COLLATE NOCASE,
+     operation TEXT NOT NULL,
+     name TEXT NOT NULL,
+     owner TEXT NOT NULL,
+     client TEXT,
+     state INTEGER NOT NULL,
+     percent INTEGER NOT NULL DEFAULT 0,
+     status TEXT NOT NULL,
+     time_submitted TEXT NOT NULL,
+     start_time TEXT,
+     end_time TEXT,
+     state_changed TEXT NOT NULL,
+     error_code INTEGER,
+     error_description TEXT,
+     error_message_id TEXT
+   ) STRICT;
+   CREATE INDEX jobs_host ON jobs (fqdn);
+   CREATE INDEX jobs_submitted_on ON jobs (submitted_on);
+   CREATE INDEX jobs_state ON jobs (state);`,
 ];
 
 export class StateStore {

@@ -28,6 +28,7 @@ export interface IncomingEnvelope {
   /** Null when the request carried no credentials (only Identify may then proceed). */
   readonly principal: Principal | null;
   readonly userAgent: string | undefined;
+  readonly clientAddress: string;
   readonly events: EventSink;
   /** Measures a reply in the encoding it will be sent in. */
   readonly measure: (s: string) => number;
@@ -159,6 +160,7 @@ export class WsmanHandler {
       services: this.services,
       reply,
       userAgent: input.userAgent,
+      clientAddress: input.clientAddress,
       events: input.events,
       signal: new AbortController().signal,
       maxReplyBytes: Math.min(req.maxEnvelopeSize ?? policyMax, policyMax),

@@ -184,7 +184,10 @@ describe('the Windows MI client (PowerShell CIM cmdlets), byte for byte', () => 
     expectNoRobustConnectionHeaders(r.env);
     const out = elements(bodyOf(r.env))[0] as XmlElement;
     expect(out.local).toBe('InvokeIpamServerProvisioning_OUTPUT');
-    expect(propsOf(out)).toEqual({ ReturnValue: '0' });
+    // ReturnValue last; before it, the Job out parameter: the EPR of the CIM job that ran the call.
+    expect(elements(out).map((e) => e.local)).toEqual(['Job', 'ReturnValue']);
+    expect(propsOf(out).ReturnValue).toBe('0');
+    expect(textOf(child(child(child(out, out.ns, 'Job') as XmlElement, NS.addressing, 'ReferenceParameters') as XmlElement, NS.wsman, 'ResourceURI') as XmlElement)).toMatch(/MSFT_IPAM_ConcreteJob$/);
   });
 
   test('GetClass: the class in CIM-XML directly under s:Body, with its hierarchy and inherited elements', async () => {

@@ -113,7 +113,7 @@ describe.each(['step:1', 'step:2', 'step:3', 'step:4', 'step:5', 'step:6', 'comm
         // And provisioning works again.
         const again = await call(second.url, { action: `${SERVER}/InvokeIpamServerProvisioning`, resourceUri: SERVER, body: `<p:InvokeIpamServerProvisioning_INPUT xmlns:p="${SERVER}"><p:Force>true</p:Force></p:InvokeIpamServerProvisioning_INPUT>` });
         expect(again.status).toBe(200);
-        expect(propsOf(elements(bodyOf(again.xml))[0]!)).toEqual({ ReturnValue: '0' });
+        expect(propsOf(elements(bodyOf(again.xml))[0]!).ReturnValue).toBe('0');
         expect((await readBack(second.url, 'MSFT_IPAM_Server'))[0]).toMatchObject({ ProvisioningState: '2' });
       }
     } finally {

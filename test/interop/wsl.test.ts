@@ -188,7 +188,10 @@ requireOrSkip('wsl', missing.length === 0, missing)('wsl 0.2.1 (Dell Wsman Shell
     expect(r.envelopes).toHaveLength(1);
     const out = elements(bodyOf(r.envelopes[0] as XmlElement))[0] as XmlElement;
     expect(out.local).toBe('InvokeIpamServerProvisioning_OUTPUT');
-    expect(propsOf(out)).toEqual({ ReturnValue: '0' });
+    // ReturnValue last; before it, the Job out parameter: the EPR of the CIM job that ran the call.
+    expect(elements(out).map((e) => e.local)).toEqual(['Job', 'ReturnValue']);
+    expect(propsOf(out).ReturnValue).toBe('0');
+    expect(textOf(child(child(child(out, out.ns, 'Job') as XmlElement, NS.addressing, 'ReferenceParameters') as XmlElement, NS.wsman, 'ResourceURI') as XmlElement)).toMatch(/MSFT_IPAM_ConcreteJob$/);
     // The request wsl built from our EPR was well-formed and bound: it reached the method, so its selectors parsed.
     expect(sentInvoke(r.dir)).toContain('<wsman:Selector Name="IdentifyingNumber">ipam1.contoso.com</wsman:Selector>');
   });

@@ -44,6 +44,7 @@ export function handlerWith(...providers: CimProvider[]): HandlerHarness {
         host,
         principal: { name: 'Administrator', authority: 'IPAM1', groups: ['Administrators'] },
         userAgent: 'test',
+        clientAddress: '127.0.0.1',
         events: { emit: () => undefined, prompt: async () => 'yes' },
         measure: (s) => Buffer.byteLength(s, 'utf8'),
       });

@@ -26,6 +26,7 @@ export interface OperationContext {
   readonly services: WsmanServices;
   readonly reply: ReplyContext;
   readonly userAgent: string | undefined;
+  readonly clientAddress: string;
   readonly events: EventSink;
   readonly signal: AbortSignal;
   /** Largest reply, in bytes of the reply encoding (request MaxEnvelopeSize clamped to the host's limit). */
@@ -72,6 +73,7 @@ export function providerContext(ctx: OperationContext): ProviderContext {
   return {
     host: ctx.host,
     principal: ctx.principal,
+    clientAddress: ctx.clientAddress,
     registry: ctx.services.registry,
     events: ctx.events,
     options: callOptions(ctx.req),

@@ -195,8 +195,10 @@ describe('element shapes', () => {
       ['PARAMETER', 'WidSchemaPath', 'string'],
       ['PARAMETER', 'UseExistingSchema', 'boolean'],
       ['PARAMETER', 'Force', 'boolean'],
+      ['PARAMETER.REFERENCE', 'Job', undefined],
     ]);
-    expect(elements(named(el, 'METHOD', 'UpdateIpamServer')).map((p) => a(p, 'NAME'))).toEqual(['DeleteSystemCheckFailureRows', 'Force']);
+    expect(a(named(provision, 'PARAMETER.REFERENCE', 'Job'), 'REFERENCECLASS')).toBe('CIM_ConcreteJob');
+    expect(elements(named(el, 'METHOD', 'UpdateIpamServer')).map((p) => a(p, 'NAME'))).toEqual(['DeleteSystemCheckFailureRows', 'Force', 'Job']);
   });
 
   it('CIM_ConcreteJob: PROPERTY.ARRAY with TYPE, and default values as VALUE', () => {

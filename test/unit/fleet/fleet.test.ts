@@ -201,10 +201,34 @@ describe('resolveHost', () => {
     ['[::1]:5985', 'ipam2.contoso.com'],
     ['[fe80::1]', 'ipam2.contoso.com'],
     ['localhost:5985', 'ipam2.contoso.com'],
-    ['unknown.example.com', 'ipam2.contoso.com'],
     ['', 'ipam2.contoso.com'],
     [undefined, 'ipam2.contoso.com'],
   ])('Host %j → %s', (header, fqdn) => {
-    expect(resolveHost(fleet, header).fqdn).toBe(fqdn);
+    const route = resolveHost(fleet, header);
+    expect('host' in route ? route.host.fqdn : route.unknownHost).toBe(fqdn);
+  });
+
+  it('a name that is no host of the fleet is reported, not sent to the default host', () => {
+    expect(resolveHost(fleet, 'unknown.example.com:5985')).toEqual({ unknownHost: 'unknown.example.com' });
+  });
+
+  it("without a host name, the port a request arrived on picks the host with its own listener there", () => {
+    const ported = new Fleet({
+      name: 'p',
+      domains: [{ name: 'CONTOSO', dnsName: 'contoso.com' }],
+      hosts: [
+        { fqdn: 'a.contoso.com', domain: 'CONTOSO' },
+        { fqdn: 'b.contoso.com', domain: 'CONTOSO', port: 6002 },
+      ],
+    });
+    const pick = (header: string | undefined, port: number): string => {
+      const r = resolveHost(ported, header, port);
+      return 'host' in r ? r.host.fqdn : `unknown ${r.unknownHost}`;
+    };
+    expect(pick('127.0.0.1:6002', 6002)).toBe('b.contoso.com');
+    expect(pick(undefined, 6002)).toBe('b.contoso.com');
+    expect(pick('127.0.0.1:5985', 5985)).toBe('a.contoso.com');
+    // A name wins over the port.
+    expect(pick('a.contoso.com:6002', 6002)).toBe('a.contoso.com');
   });
 });

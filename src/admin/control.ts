@@ -1,0 +1,130 @@
+/**
+ * What the admin API (/_emulator/) does: show hosts and jobs, reset a host or
+ * the whole fleet to the fixture's state, and report the concurrency the
+ * dispatcher observed since the last reset.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Fixture } from '../config/fixture';
+import type { Fleet, FleetHost } from '../fleet/fleet';
+import type { ConcurrencySnapshot, Dispatcher } from '../jobs/dispatcher';
+import type { JobService } from '../jobs/jobs';
+import type { IpamHostConfiguration } from '../provisioning/model';
+import type { IpamService } from '../provisioning/service';
+import type { IpamState } from '../storage/ipamState';
+import { JobState, type JobRecord, type JobStore } from '../storage/jobStore';
+import { seedSimulatedDatabases } from '../storage/seed';
+import type { SqlServerDirectory } from '../storage/sqlServers';
+import { ProvisioningState, type StateStore } from '../storage/stateStore';
+
+export interface HostSummary {
+  readonly fqdn: string;
+  readonly port: number | null;
+  readonly provisioningState: 'NotProvisioned' | 'Provisioning' | 'Provisioned' | 'Failed';
+  readonly configuration: IpamHostConfiguration | null;
+  readonly busy: boolean;
+  readonly jobs: { readonly total: number; readonly active: number };
+}
+
+export class BusyError extends Error {
+  constructor(readonly hosts: string[]) {
+    super(`jobs are queued or running on ${hosts.join(', ')}; wait for them or terminate them first`);
+    this.name = 'BusyError';
+  }
+}
+
+export interface ControlDeps {
+  readonly fixture: Fixture;
+  readonly fleet: Fleet;
+  readonly store: StateStore;
+  readonly ipamState: IpamState;
+  readonly jobStore: JobStore;
+  readonly jobs: JobService;
+  readonly dispatcher: Dispatcher;
+  readonly servers: SqlServerDirectory;
+  readonly ipam: IpamService;
+  readonly dataDir: string;
+  /** Drops a host's open enumerations (they belong to the wsman layer). */
+  readonly clearEnumerations: (fqdn: string) => void;
+}
+
+export class EmulatorControl {
+  constructor(private readonly d: ControlDeps) {}
+
+  hosts(): HostSummary[] {
+    return this.d.fleet.hosts.map((h) => this.summary(h));
+  }
+
+  host(name: string): HostSummary | undefined {
+    const h = this.d.fleet.host(name);
+    return h ? this.summary(h) : undefined;
+  }
+
+  jobs(filter: { host?: string; state?: JobState } = {}): JobRecord[] {
+    const fqdn = filter.host !== undefined ? (this.d.fleet.host(filter.host)?.fqdn ?? filter.host) : undefined;
+    return this.d.jobStore.all({ fqdn, state: filter.state });
+  }
+
+  job(instanceId: string): JobRecord | undefined {
+    return this.d.jobStore.get(instanceId);
+  }
+
+  concurrency(): ConcurrencySnapshot {
+    return this.d.dispatcher.snapshot();
+  }
+
+  resetConcurrency(): ConcurrencySnapshot {
+    this.d.dispatcher.resetMetrics();
+    return this.d.dispatcher.snapshot();
+  }
+
+  /** Returns one host to the fixture's state (its SQL Servers keep their databases). */
+  async resetHost(name: string): Promise<HostSummary> {
+    const host = this.d.fleet.host(name);
+    if (!host) throw new Error(`no host ${name}`);
+    if (this.d.jobs.isHostBusy(host.fqdn)) throw new BusyError([host.fqdn]);
+    this.forget(host);
+    await this.seed(host);
+    return this.summary(host);
+  }
+
+  /** Returns every host and every simulated SQL Server to the fixture's state, and starts a new concurrency window. */
+  async resetFleet(): Promise<HostSummary[]> {
+    const busy = this.d.fleet.hosts.filter((h) => this.d.jobs.isHostBusy(h.fqdn)).map((h) => h.fqdn);
+    if (busy.length > 0) throw new BusyError(busy);
+    for (const h of this.d.fleet.hosts) this.forget(h);
+    for (const db of this.d.ipamState.forgetSimulatedDatabases()) fs.rmSync(db.file, { force: true });
+    await seedSimulatedDatabases(this.d.fixture.sqlServers ?? [], this.d.servers, this.d.ipamState);
+    for (const h of this.d.fleet.hosts) await this.seed(h);
+    this.d.dispatcher.resetMetrics();
+    return this.hosts();
+  }
+
+  private forget(host: FleetHost): void {
+    this.d.ipamState.transaction(() => {
+      this.d.ipamState.forgetHost(host.fqdn);
+      this.d.jobStore.deleteForHost(host.fqdn);
+      this.d.ipamState.setProvisioningState(host.fqdn, ProvisioningState.NotProvisioned);
+    });
+    fs.rmSync(path.join(this.d.dataDir, 'hosts', host.fqdn), { recursive: true, force: true });
+    this.d.clearEnumerations(host.fqdn);
+  }
+
+  private async seed(host: FleetHost): Promise<void> {
+    const fx = this.d.fixture.hosts.find((h) => h.fqdn.toLowerCase() === host.fqdn);
+    if (fx?.ipam?.provisioned) await this.d.ipam.seed(host, fx.ipam.provisioned, fx.ipam.schemaVersion);
+  }
+
+  private summary(h: FleetHost): HostSummary {
+    const state = this.d.store.hostState(h.fqdn)?.provisioningState ?? ProvisioningState.NotProvisioned;
+    const jobs = this.d.jobStore.all({ fqdn: h.fqdn });
+    return {
+      fqdn: h.fqdn,
+      port: h.port ?? null,
+      provisioningState: ProvisioningState[state] as HostSummary['provisioningState'],
+      configuration: this.d.ipamState.hostConfig<IpamHostConfiguration>(h.fqdn) ?? null,
+      busy: this.d.jobs.isHostBusy(h.fqdn),
+      jobs: { total: jobs.length, active: jobs.filter((j) => j.state === JobState.New || j.state === JobState.Running).length },
+    };
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The admin API, `/_emulator/` on the same listener: JSON for harnesses.
+ * Credentials: Basic, an account of the default host in the fleet's admin group
+ * (Administrators unless the fixture says otherwise). docs/admin-api.md lists it.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { BusyError, type EmulatorControl } from '../admin/control';
+import { authenticate, type Fleet } from '../fleet/fleet';
+import type { Logger } from '../log';
+import { JobState } from '../storage/jobStore';
+
+function requireAdmin(fleet: Fleet) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const header = req.headers.authorization ?? '';
+    const m = /^Basic\s+([A-Za-z0-9+/]+=*)$/i.exec(header.trim());
+    const decoded = m ? Buffer.from(m[1] as string, 'base64').toString('utf8') : '';
+    const colon = decoded.indexOf(':');
+    const principal = colon > 0 ? authenticate(fleet.defaultHost, decoded.slice(0, colon), decoded.slice(colon + 1)) : undefined;
+    if (!principal) {
+      res.status(401).setHeader('WWW-Authenticate', 'Basic realm="ipam-emulator admin"');
+      res.json({ error: 'authentication required: Basic credentials of an administrator of the default host' });
+      return;
+    }
+    if (!principal.groups.some((g) => g.toLowerCase() === fleet.adminGroup.toLowerCase())) {
+      res.status(403).json({ error: `${principal.name} is not a member of ${fleet.adminGroup}` });
+      return;
+    }
+    next();
+  };
+}
+
+function jobStateOf(q: unknown): JobState | undefined {
+  if (typeof q !== 'string' || q === '') return undefined;
+  const byName = (JobState as unknown as Record<string, number>)[q];
+  if (byName !== undefined) return byName as JobState;
+  const n = Number(q);
+  return Number.isInteger(n) && JobState[n] !== undefined ? (n as JobState) : undefined;
+}
+
+export function adminRouter(fleet: Fleet, control: EmulatorControl, log: Logger): express.Router {
+  const r = express.Router();
+  r.use(requireAdmin(fleet));
+  r.use(express.json({ limit: '16kb' }));
+
+  r.get('/', (_req, res) => {
+    res.json({
+      fleet: fleet.name,
+      hosts: fleet.hosts.length,
+      defaultHost: fleet.defaultHost.fqdn,
+      endpoints: ['GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset'],
+    });
+  });
+  r.get('/hosts', (_req, res) => {
+    res.json(control.hosts());
+  });
+  r.get('/hosts/:fqdn', (req, res) => {
+    const h = control.host(String(req.params.fqdn));
+    if (!h) res.status(404).json({ error: `no host ${req.params.fqdn}` });
+    else res.json(h);
+  });
+  const reset = (work: () => Promise<unknown>) => async (_req: Request, res: Response, next: NextFunction) => {
+    try {
+      res.json(await work());
+    } catch (e) {
+      if (e instanceof BusyError) res.status(409).json({ error: e.message, hosts: e.hosts });
+      else next(e);
+    }
+  };
+  r.post('/hosts/:fqdn/reset', (req, res, next) => {
+    if (!fleet.host(String(req.params.fqdn))) {
+      res.status(404).json({ error: `no host ${req.params.fqdn}` });
+      return;
+    }
+    void reset(() => control.resetHost(String(req.params.fqdn)))(req, res, next);
+  });
+  r.post('/reset', (req, res, next) => void reset(() => control.resetFleet())(req, res, next));
+  r.get('/jobs', (req, res) => {
+    const state = jobStateOf(req.query.state);
+    if (req.query.state !== undefined && state === undefined) {
+      res.status(400).json({ error: `unknown job state ${String(req.query.state)}; use a name (Running, Completed…) or a JobState number` });
+      return;
+    }
+    res.json(control.jobs({ host: typeof req.query.host === 'string' ? req.query.host : undefined, state }).map(jobJson));
+  });
+  r.get('/jobs/:id', (req, res) => {
+    const j = control.job(String(req.params.id));
+    if (!j) res.status(404).json({ error: `no job ${req.params.id}` });
+    else res.json(jobJson(j));
+  });
+  r.get('/concurrency', (_req, res) => {
+    res.json(control.concurrency());
+  });
+  r.post('/concurrency/reset', (_req, res) => {
+    res.json(control.resetConcurrency());
+  });
+  r.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    log.error({ err }, 'admin API error');
+    res.status(500).json({ error: 'internal error; see the emulator log' });
+  });
+  return r;
+}
+
+function jobJson(j: ReturnType<EmulatorControl['jobs']>[number]) {
+  return { ...j, stateName: JobState[j.state] };
+}

@@ -1,0 +1,145 @@
+/**
+ * Job records in state.sqlite: what MSFT_IPAM_ConcreteJob instances report,
+ * kept across restarts.
+ */
+import type Database from 'better-sqlite3';
+
+/** CIM_ConcreteJob.JobState values used here (DMTF CIM_ConcreteJob). */
+export enum JobState {
+  New = 2,
+  Starting = 3,
+  Running = 4,
+  Completed = 7,
+  Terminated = 8,
+  Killed = 9,
+  Exception = 10,
+}
+
+export const FINAL_STATES: ReadonlySet<JobState> = new Set([JobState.Completed, JobState.Terminated, JobState.Killed, JobState.Exception]);
+
+export interface JobRecord {
+  readonly instanceId: string;
+  /** The host the job works on. */
+  readonly fqdn: string;
+  /** The host the call came to (differs for a fleet fan-out). */
+  readonly submittedOn: string;
+  readonly operation: string;
+  readonly name: string;
+  readonly owner: string;
+  readonly client: string | null;
+  readonly state: JobState;
+  readonly percent: number;
+  readonly status: string;
+  readonly timeSubmitted: Date;
+  readonly startTime: Date | null;
+  readonly endTime: Date | null;
+  readonly stateChanged: Date;
+  readonly errorCode: number | null;
+  readonly errorDescription: string | null;
+  readonly errorMessageId: string | null;
+}
+
+type Row = Record<string, string | number | null>;
+
+const date = (v: string | number | null): Date | null => (v === null ? null : new Date(v as string));
+
+function toRecord(r: Row): JobRecord {
+  return {
+    instanceId: r.instance_id as string,
+    fqdn: r.fqdn as string,
+    submittedOn: r.submitted_on as string,
+    operation: r.operation as string,
+    name: r.name as string,
+    owner: r.owner as string,
+    client: r.client as string | null,
+    state: r.state as JobState,
+    percent: r.percent as number,
+    status: r.status as string,
+    timeSubmitted: new Date(r.time_submitted as string),
+    startTime: date(r.start_time),
+    endTime: date(r.end_time),
+    stateChanged: new Date(r.state_changed as string),
+    errorCode: r.error_code as number | null,
+    errorDescription: r.error_description as string | null,
+    errorMessageId: r.error_message_id as string | null,
+  };
+}
+
+export class JobStore {
+  private readonly insertStmt: Database.Statement;
+  private readonly updateStmt: Database.Statement;
+  private readonly getStmt: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO jobs (instance_id, fqdn, submitted_on, operation, name, owner, client, state, percent, status, time_submitted, state_changed)
+       VALUES (@instanceId, @fqdn, @submittedOn, @operation, @name, @owner, @client, @state, 0, @status, @now, @now)`,
+    );
+    this.updateStmt = db.prepare(
+      `UPDATE jobs SET state = @state, percent = @percent, status = @status, state_changed = @now,
+         start_time = COALESCE(start_time, @startTime), end_time = COALESCE(@endTime, end_time),
+         error_code = COALESCE(@errorCode, error_code), error_description = COALESCE(@errorDescription, error_description),
+         error_message_id = COALESCE(@errorMessageId, error_message_id)
+       WHERE instance_id = @instanceId`,
+    );
+    this.getStmt = db.prepare('SELECT * FROM jobs WHERE instance_id = ?');
+  }
+
+  insert(j: { instanceId: string; fqdn: string; submittedOn: string; operation: string; name: string; owner: string; client: string | null; status: string }): JobRecord {
+    this.insertStmt.run({ ...j, state: JobState.New, now: new Date().toISOString() });
+    return this.get(j.instanceId) as JobRecord;
+  }
+
+  update(
+    instanceId: string,
+    u: { state: JobState; percent: number; status: string; started?: boolean; ended?: boolean; errorCode?: number; errorDescription?: string; errorMessageId?: string },
+  ): void {
+    const now = new Date().toISOString();
+    this.updateStmt.run({
+      instanceId,
+      state: u.state,
+      percent: u.percent,
+      status: u.status,
+      now,
+      startTime: u.started ? now : null,
+      endTime: u.ended ? now : null,
+      errorCode: u.errorCode ?? null,
+      errorDescription: u.errorDescription ?? null,
+      errorMessageId: u.errorMessageId ?? null,
+    });
+  }
+
+  get(instanceId: string): JobRecord | undefined {
+    const r = this.getStmt.get(instanceId) as Row | undefined;
+    return r ? toRecord(r) : undefined;
+  }
+
+  /** Jobs a host shows: those working on it and those submitted to it (fan-out). */
+  forHost(fqdn: string): JobRecord[] {
+    return (this.db.prepare('SELECT * FROM jobs WHERE fqdn = ? OR submitted_on = ? ORDER BY time_submitted, instance_id').all(fqdn, fqdn) as Row[]).map(toRecord);
+  }
+
+  all(filter: { fqdn?: string; state?: JobState } = {}): JobRecord[] {
+    const where: string[] = [];
+    const params: Array<string | number> = [];
+    if (filter.fqdn !== undefined) {
+      where.push('fqdn = ?');
+      params.push(filter.fqdn);
+    }
+    if (filter.state !== undefined) {
+      where.push('state = ?');
+      params.push(filter.state);
+    }
+    const sql = `SELECT * FROM jobs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY time_submitted, instance_id`;
+    return (this.db.prepare(sql).all(...params) as Row[]).map(toRecord);
+  }
+
+  /** Jobs left New or Running by a stop. */
+  unfinished(): JobRecord[] {
+    return (this.db.prepare('SELECT * FROM jobs WHERE state IN (?, ?, ?)').all(JobState.New, JobState.Starting, JobState.Running) as Row[]).map(toRecord);
+  }
+
+  deleteForHost(fqdn: string): void {
+    this.db.prepare('DELETE FROM jobs WHERE fqdn = ?').run(fqdn);
+  }
+}
