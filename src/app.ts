@@ -42,6 +42,8 @@ export interface EmulatorOptions {
   readonly logger?: Logger;
   /** Overrides the fixture's dispatcher concurrency. */
   readonly concurrency?: number;
+  /** Test hook: a pause before each provisioning step (see EngineDeps.stepDelayMs). */
+  readonly stepDelayMs?: number;
 }
 
 let schemaCache: ClassRegistry | undefined;
@@ -101,7 +103,15 @@ export class Emulator {
     const ipamState = new IpamState(store.db);
     const dataDir = opts.dataDir === ':memory:' ? fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-emulator-')) : opts.dataDir;
     const servers = new SqlServerDirectory(fixture.sqlServers ?? [], dataDir, ipamState);
-    const ipam = new IpamService({ state: ipamState, servers, dataDir, log, pauseAt: pauseHook(dataDir, process.env.IPAM_EMULATOR_TEST_PAUSE_AT) });
+    const stepDelay = Number(process.env.IPAM_EMULATOR_TEST_STEP_DELAY_MS ?? 0);
+    const ipam = new IpamService({
+      state: ipamState,
+      servers,
+      dataDir,
+      log,
+      pauseAt: pauseHook(dataDir, process.env.IPAM_EMULATOR_TEST_PAUSE_AT),
+      stepDelayMs: opts.stepDelayMs ?? (Number.isFinite(stepDelay) && stepDelay > 0 ? stepDelay : undefined),
+    });
     const dispatcher = new Dispatcher(opts.concurrency ?? fleet.concurrency);
     const jobStore = new JobStore(store.db);
     const jobs = new JobService(jobStore, dispatcher, log);

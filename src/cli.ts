@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Emulator } from './app';
-import { FixtureError } from './config/fixture';
+import { DEFAULT_FIXTURE, FixtureError, loadFixture, withGeneratedHosts } from './config/fixture';
 import { createLogger } from './log';
 
 const USAGE = `Usage: ipam-emulator serve [options]
@@ -18,6 +18,10 @@ Options:
   --port <port>         HTTP port (default 5985)
   --data-dir <dir>      where state is kept (default ./data)
   --fixture <file>      fleet fixture (default fixtures/contoso.json)
+  --hosts <n>           add hosts ipam1…ipamN (in the first host's domain), each
+                        also listening on its own port from --hosts-base-port
+  --hosts-base-port <p> first of those ports (default: --port + 1000)
+  --concurrency <n>     provisioning jobs run at once (default: the fixture's, or 32)
   --log-level <level>   trace, debug, info, warn, error (default info)
   -h, --help            show this help
 `;
@@ -30,6 +34,9 @@ async function serve(argv: string[]): Promise<void> {
       port: { type: 'string', default: '5985' },
       'data-dir': { type: 'string', default: 'data' },
       fixture: { type: 'string' },
+      hosts: { type: 'string' },
+      'hosts-base-port': { type: 'string' },
+      concurrency: { type: 'string' },
       'log-level': { type: 'string', default: process.env.IPAM_EMULATOR_LOG_LEVEL ?? 'info' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -41,12 +48,23 @@ async function serve(argv: string[]): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a TCP port number, not '${values.port}'`);
+  const int = (name: string, v: string | undefined, min: number, max: number): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, not '${v}'`);
+    return n;
+  };
+  const hosts = int('hosts', values.hosts, 1, 5000);
+  const basePort = int('hosts-base-port', values['hosts-base-port'], 1, 65535) ?? (port === 0 ? undefined : port + 1000);
+  const concurrency = int('concurrency', values.concurrency, 1, 1024);
+  let fixture = loadFixture(values.fixture ? path.resolve(values.fixture) : DEFAULT_FIXTURE);
+  if (hosts !== undefined) {
+    if (basePort === undefined) throw new UsageError('--hosts with --port 0 needs --hosts-base-port');
+    if (basePort + hosts - 1 > 65535) throw new UsageError(`--hosts ${hosts} from port ${basePort} runs past port 65535`);
+    fixture = withGeneratedHosts(fixture, hosts, basePort);
+  }
   const log = createLogger(values['log-level']);
-  const emulator = Emulator.create({
-    fixture: values.fixture ? path.resolve(values.fixture) : undefined,
-    dataDir: path.resolve(values['data-dir']),
-    logger: log,
-  });
+  const emulator = Emulator.create({ fixture, dataDir: path.resolve(values['data-dir']), logger: log, concurrency });
   await emulator.start(values.listen, port);
 
   let stopping = false;

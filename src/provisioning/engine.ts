@@ -37,6 +37,11 @@ export interface EngineDeps {
   readonly log: Logger;
   /** Test hook: see pauseHook(). */
   readonly pauseAt?: (point: PausePoint, fqdn: string) => Promise<void>;
+  /**
+   * Test hook (IPAM_EMULATOR_TEST_STEP_DELAY_MS): a pause before each step, so that
+   * throttling and cancellation tests see runs overlap. Off unless set.
+   */
+  readonly stepDelayMs?: number;
 }
 
 /** Where a run can be held for crash tests: before step N (1..6), or after the commit before files are renamed. */
@@ -168,6 +173,7 @@ export class ProvisioningEngine {
     try {
       for (const [i, step] of STEPS.entries()) {
         await this.deps.pauseAt?.(`step:${i + 1}`, host.fqdn);
+        if (this.deps.stepDelayMs) await new Promise((r) => setTimeout(r, this.deps.stepDelayMs));
         if (input.signal?.aborted) throw ProvisioningErrors.cancelled(host.fqdn);
         current_step = step.title;
         events.emit(progress(host, step.title, i / STEPS.length));

@@ -24,11 +24,11 @@ interface Running {
   url: string;
 }
 
-function start(dataDir: string, pauseAt?: string): Promise<Running> {
-  const env = { ...process.env };
+function start(dataDir: string, pauseAt?: string, extra: { args?: string[]; env?: Record<string, string> } = {}): Promise<Running> {
+  const env = { ...process.env, ...extra.env };
   delete env.IPAM_EMULATOR_TEST_PAUSE_AT;
   if (pauseAt) env.IPAM_EMULATOR_TEST_PAUSE_AT = pauseAt;
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir, ...(extra.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'], env });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {
@@ -122,3 +122,57 @@ describe.each(['step:1', 'step:2', 'step:3', 'step:4', 'step:5', 'step:6', 'comm
     expect(integrity(path.join(dataDir, 'state.sqlite'))).toBe('ok');
   });
 });
+
+describe('SIGKILL with jobs running', () => {
+  test('after a restart those jobs read back as Exception, no host is half-provisioned, and provisioning works again', async () => {
+    const dataDir = tempDir();
+    const fixtureFile = path.join(dataDir, '..', `fleet-${path.basename(dataDir)}.json`);
+    const base = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'contoso.json'), 'utf8')) as { hosts: Array<Record<string, unknown>> };
+    base.hosts = [1, 2, 3].map((i) => ({ ...base.hosts[0], fqdn: `ipam${i}.contoso.com` }));
+    fs.writeFileSync(fixtureFile, JSON.stringify(base));
+    const args = ['--fixture', fixtureFile];
+    const first = await start(dataDir, undefined, { args, env: { IPAM_EMULATOR_TEST_STEP_DELAY_MS: '400' } });
+    const FLEET = WMI + 'MSFT_IPAM_Fleet';
+    const hosts = [1, 2, 3].map((i) => `<p:Hosts>ipam${i}.contoso.com</p:Hosts>`).join('');
+    const r = await call(first.url, {
+      action: `${FLEET}/InvokeIpamServerProvisioningOnHosts`,
+      resourceUri: FLEET,
+      body: `<p:InvokeIpamServerProvisioningOnHosts_INPUT xmlns:p="${FLEET}">${hosts}<p:Force>true</p:Force></p:InvokeIpamServerProvisioningOnHosts_INPUT>`,
+    });
+    expect(r.status).toBe(200);
+    const adminUrl = (u: string, p: string) => u.replace(/\/wsman$/, `/_emulator${p}`);
+    const auth = { Authorization: 'Basic ' + Buffer.from('Administrator:Passw0rd!').toString('base64') };
+    // Wait until every job is running and past its first steps, then kill.
+    for (let i = 0; ; i++) {
+      const jobs = (await (await fetch(adminUrl(first.url, '/jobs'), { headers: auth })).json()) as Array<{ stateName: string; percent: number }>;
+      if (jobs.length === 3 && jobs.every((j) => j.stateName === 'Running' && j.percent >= 17)) break;
+      if (i > 400) throw new Error('the jobs never ran');
+      await new Promise((res) => setTimeout(res, 25));
+    }
+    await stop(first, 'SIGKILL');
+
+    const second = await start(dataDir, undefined, { args });
+    try {
+      const jobs = (await (await fetch(adminUrl(second.url, '/jobs'), { headers: auth })).json()) as Array<{ stateName: string; errorDescription: string }>;
+      expect(jobs.map((j) => j.stateName)).toEqual(['Exception', 'Exception', 'Exception']);
+      expect(jobs[0]?.errorDescription).toContain('The emulator stopped while this job was running');
+      const hostsNow = (await (await fetch(adminUrl(second.url, '/hosts'), { headers: auth })).json()) as Array<{ provisioningState: string; configuration: unknown }>;
+      expect(hostsNow.map((h) => [h.provisioningState, h.configuration])).toEqual([
+        ['NotProvisioned', null],
+        ['NotProvisioned', null],
+        ['NotProvisioned', null],
+      ]);
+      expect(filesUnder(path.join(dataDir, 'hosts'))).toEqual([]);
+      const again = await call(
+        second.url,
+        { action: `${SERVER}/InvokeIpamServerProvisioning`, resourceUri: SERVER, body: `<p:InvokeIpamServerProvisioning_INPUT xmlns:p="${SERVER}"><p:Force>true</p:Force></p:InvokeIpamServerProvisioning_INPUT>` },
+        { Host: 'ipam2.contoso.com' },
+      );
+      expect(propsOf(elements(bodyOf(again.xml))[0]!).ReturnValue).toBe('0');
+    } finally {
+      await stop(second, 'SIGTERM');
+    }
+    expect(integrity(path.join(dataDir, 'state.sqlite'))).toBe('ok');
+  });
+});
+

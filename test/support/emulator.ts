@@ -25,7 +25,7 @@ export function tempDir(prefix = 'ipam-emu-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function startEmulator(opts: { fixture?: Fixture | string; dataDir?: string } = {}): Promise<TestEmulator> {
+export async function startEmulator(opts: { fixture?: Fixture | string; dataDir?: string; stepDelayMs?: number; concurrency?: number } = {}): Promise<TestEmulator> {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -35,7 +35,7 @@ export async function startEmulator(opts: { fixture?: Fixture | string; dataDir?
   });
   const logger = pino({ level: 'debug', base: { name: 'ipam-emulator' } }, sink);
   const dataDir = opts.dataDir ?? tempDir();
-  const emulator = Emulator.create({ fixture: opts.fixture, dataDir, logger });
+  const emulator = Emulator.create({ fixture: opts.fixture, dataDir, logger, stepDelayMs: opts.stepDelayMs, concurrency: opts.concurrency });
   const listener = await emulator.start('127.0.0.1', 0);
   return {
     emulator,

@@ -3,6 +3,7 @@
  * posts them over a real socket, and reads replies and faults. Raw access
  * (rawHttp) is there for tests that must send what no client library would.
  */
+import http from 'node:http';
 import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { child, childrenNamed, elements, parseXml, textOf, attr, type XmlElement } from '../../src/xml/parse';
@@ -71,13 +72,32 @@ export interface HttpReply {
   text: string;
 }
 
-export async function post(url: string, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<HttpReply> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/soap+xml;charset=UTF-8', Authorization: ADMIN, ...headers },
-    body,
+/**
+ * POSTs over node:http, which sends the headers given — fetch silently drops a
+ * Host header, and the emulator picks the virtual host by it. An empty header
+ * value means "do not send it".
+ */
+export function post(url: string, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<HttpReply> {
+  const all: Record<string, string> = { 'Content-Type': 'application/soap+xml;charset=UTF-8', Authorization: ADMIN, ...headers };
+  const sent = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== ''));
+  const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { ...sent, 'Content-Length': String(payload.length) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) {
+          if (Array.isArray(v)) for (const x of v) h.append(k, x);
+          else if (v !== undefined) h.set(k, v);
+        }
+        resolve({ status: res.statusCode ?? 0, headers: h, text: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
   });
-  return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
 /** Posts an envelope as Administrator and returns the parsed reply envelope. */
