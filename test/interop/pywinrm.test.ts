@@ -151,6 +151,16 @@ requireOrSkip('pywinrm', missing.length === 0, missing)('pywinrm 0.3.0 (python3-
     expect(server.instances?.[0]).toMatchObject({ ProvisioningState: '2' });
   });
 
+  test('pywinrm enumerates the jobs and gets each with its state', async () => {
+    const jobs = await runClient(emu.url, 'read', undefined, 'MSFT_IPAM_ConcreteJob');
+    expect(jobs.instances).toEqual([expect.objectContaining({ JobState: '7', PercentComplete: '100', OperationName: 'InvokeIpamServerProvisioning', TargetHost: 'ipam1.contoso.com' })]);
+    const id = jobs.instances?.[0]?.InstanceID as string;
+    const got = await runClient(emu.url, 'get_job', undefined, id);
+    expect(got).toMatchObject({ ok: true, element: 'MSFT_IPAM_ConcreteJob' });
+    expect(got.relates_to).toBe(got.message_id);
+    expect(got.properties).toMatchObject({ InstanceID: id, JobState: '7', JobStatus: 'Completed: IPAM was provisioned' });
+  });
+
   test('a wrong password surfaces as InvalidCredentialsError (HTTP 401)', async () => {
     const r = await runClient(emu.url, 'bad_password', 'not-the-password');
     expect(r).toMatchObject({ ok: false, error: 'InvalidCredentialsError' });

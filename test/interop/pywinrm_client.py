@@ -208,6 +208,15 @@ def op_read(protocol, class_name):
     return {'ok': True, 'instances': [i['properties'] for i in items]}
 
 
+def op_get_job(protocol, instance_id):
+    """A Get of one MSFT_IPAM_ConcreteJob by its key, through the DMTF form."""
+    uri = DMTF_CLASS.rsplit('/', 1)[0] + '/MSFT_IPAM_ConcreteJob'
+    xml, message_id = envelope(protocol, GET, [('__cimnamespace', IPAM_NAMESPACE), ('InstanceID', instance_id)], {}, resource_uri=uri)
+    root = ET.fromstring(protocol.send_message(xml))
+    instance = root.find('s:Body', NS)[0]
+    return {'ok': True, 'element': local(instance.tag), 'properties': properties(instance), 'relates_to': root.findtext('s:Header/a:RelatesTo', namespaces=NS), 'message_id': message_id}
+
+
 def op_bad_password(protocol):
     try:
         protocol.send_message(IDENTIFY)
@@ -227,9 +236,10 @@ OPERATIONS = {
     # With an argument: provision '<JSON of parameters>', read <Class>.
     'provision': lambda p, arg: op_invoke(p, list(json.loads(arg).items())),
     'read': op_read,
+    'get_job': op_get_job,
 }
 
-TAKES_ARGUMENT = ('provision', 'read')
+TAKES_ARGUMENT = ('provision', 'read', 'get_job')
 
 
 def main(argv):
