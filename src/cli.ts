@@ -6,12 +6,15 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Emulator } from './app';
+import { runProvision } from './cli/provision';
 import { DEFAULT_FIXTURE, FixtureError, loadFixture, withGeneratedHosts } from './config/fixture';
 import { createLogger } from './log';
 
 const USAGE = `Usage: ipam-emulator serve [options]
+       ipam-emulator provision [options]   (ipam-emulator provision --help)
 
 Plays a fleet of Windows Server IPAM hosts behind WS-Management (WinRM).
+"provision" is the twin of Invoke-IpamServerProvisioning, for this emulator or any WinRM host.
 
 Options:
   --listen <address>    address to bind (default 127.0.0.1)
@@ -94,6 +97,9 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'serve':
       return serve(rest);
+    case 'provision':
+      process.exitCode = await runProvision(rest, { stdout: process.stdout, stderr: process.stderr, isTTY: process.stdout.isTTY === true, env: process.env });
+      return;
     case undefined:
     case '-h':
     case '--help':

@@ -1,0 +1,336 @@
+/**
+ * The client's socket layer: POSTs a SOAP envelope to a WS-Man endpoint and
+ * returns the parsed reply envelope, or throws one of three errors that carry
+ * every field the server sent (STYLE.md: callers never parse message text):
+ *
+ *  - WsmanAuthError       401 after the authenticator gave up;
+ *  - WsmanFaultError      a SOAP fault (normally HTTP 500, wsman-wire.md §0.2);
+ *  - WsmanTransportError  anything else: another status, a body that is not
+ *                         SOAP, a network error, a timeout.
+ *
+ * Authentication is pluggable. Basic is here; Negotiate/NTLM needs a multi-leg
+ * handshake on one TCP connection (wsman-wire.md §7), so an Authenticator sees
+ * which connection a request goes out on and is called back on every 401.
+ *
+ * No password ever reaches an error message or a log: errors name the user and
+ * the schemes offered, never the Authorization header or the request body.
+ */
+import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { isIP, type Socket } from 'node:net';
+import { parseXml, XmlSyntaxError, type XmlElement } from '../xml/parse';
+import { NS } from '../wsman/namespaces';
+import { parseFault, WsmanFaultError, type CimErrorDetail, type WsmanFaultDetail } from './faults';
+
+export { parseFault, WsmanFaultError, type CimErrorDetail, type WsmanFaultDetail };
+
+/** One request's view of the connection it uses. */
+export interface AuthExchange {
+  /** The socket the request goes out on; a connection-bound handshake restarts when it changes. */
+  readonly connection: object;
+  readonly url: URL;
+}
+
+/**
+ * A pluggable HTTP authentication scheme. `authorize` gives the first leg's
+ * Authorization header; `onChallenge` is called on each 401 with every
+ * WWW-Authenticate value and gives the next leg's, or undefined to give up.
+ */
+export interface Authenticator {
+  /** The scheme name as it appears in WWW-Authenticate (Basic, Negotiate…). */
+  readonly scheme: string;
+  /** True when the security context lives on the connection (NTLM, Kerberos): the transport then keeps one socket per endpoint. */
+  readonly connectionBound: boolean;
+  /** The user, for error messages; never the password. */
+  readonly userName: string;
+  authorize(exchange: AuthExchange): string | undefined | Promise<string | undefined>;
+  onChallenge(wwwAuthenticate: string[], exchange: AuthExchange): string | undefined | Promise<string | undefined>;
+  /** The reply that ended the exchange (Negotiate's last leg rides on it). */
+  onSuccess?(headers: IncomingHttpHeaders, exchange: AuthExchange): void;
+}
+
+/**
+ * HTTP Basic, sent with every request: omicli, Go winrm, wsl and curl all do
+ * (wsman-wire.md §7), which saves a 401 round trip per request.
+ */
+export class BasicAuthenticator implements Authenticator {
+  readonly scheme = 'Basic';
+  readonly connectionBound = false;
+  // A private field: util.inspect and JSON.stringify do not show it.
+  readonly #header: string;
+
+  constructor(readonly userName: string, password: string) {
+    if (userName.includes(':')) throw new RangeError('a Basic user name cannot contain ":" (RFC 7617 §2)');
+    this.#header = 'Basic ' + Buffer.from(`${userName}:${password}`, 'utf8').toString('base64');
+  }
+
+  authorize(): string {
+    return this.#header;
+  }
+
+  /** The credentials were sent and refused: another leg would send the same ones. */
+  onChallenge(): undefined {
+    return undefined;
+  }
+}
+
+export interface TransportOptions {
+  /** e.g. http://127.0.0.1:5985/wsman or https://host:5986/wsman */
+  readonly endpoint: string | URL;
+  /** Sent as the Host header (and TLS server name): the emulator routes virtual hosts by it. */
+  readonly hostHeader?: string;
+  readonly authenticator?: Authenticator;
+  /** Whole-exchange deadline, default 120 s; a request may pass its own. */
+  readonly timeoutMs?: number;
+  readonly tls?: { readonly rejectUnauthorized?: boolean; readonly ca?: string | Buffer };
+  /** Largest reply body read, default 16 MiB (Windows caps envelopes at MaxEnvelopeSizekb, 500 KB by default). */
+  readonly maxReplyBytes?: number;
+}
+
+export interface PostOptions {
+  readonly timeoutMs?: number;
+  /** Send no Authorization (unauthenticated Identify). */
+  readonly anonymous?: boolean;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface WsmanReply {
+  readonly status: number;
+  readonly envelope: XmlElement;
+}
+
+export class WsmanTransportError extends Error {
+  override readonly name = 'WsmanTransportError';
+  constructor(
+    message: string,
+    /** The HTTP status, when a reply came back. */
+    readonly status?: number,
+    /** A Node error code (ECONNREFUSED, ETIMEDOUT…) when the exchange failed below HTTP. */
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export class WsmanAuthError extends Error {
+  override readonly name = 'WsmanAuthError';
+  readonly status = 401;
+  constructor(
+    message: string,
+    /** The WWW-Authenticate values of the last 401, e.g. ['Negotiate', 'Basic realm="WSMAN"']. */
+    readonly challenges: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+/** Legs of one handshake before we call it a loop (NTLM needs 2, Kerberos 1–2). */
+const MAX_AUTH_LEGS = 4;
+const DEFAULT_TIMEOUT_MS = 120_000;
+const DEFAULT_MAX_REPLY = 16 * 1024 * 1024;
+/** What Windows' MI client sends; servers such as OMI shape datetimes by it (wsman-wire.md §3). */
+const USER_AGENT = 'Microsoft WinRM Client';
+
+export class WsmanTransport {
+  readonly url: URL;
+  private readonly agent: http.Agent;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: TransportOptions) {
+    this.url = new URL(options.endpoint);
+    if (this.url.protocol !== 'http:' && this.url.protocol !== 'https:') {
+      throw new RangeError(`the endpoint must be an http: or https: URL, not ${this.url.protocol}`);
+    }
+    // A connection-bound handshake must stay on one socket, so such a transport keeps only one.
+    const maxSockets = options.authenticator?.connectionBound ? 1 : 8;
+    this.agent =
+      this.url.protocol === 'https:'
+        ? new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: options.tls?.rejectUnauthorized ?? true, ca: options.tls?.ca })
+        : new http.Agent({ keepAlive: true, maxSockets });
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  /** The address the server sees in Host (and should see in a:To). */
+  get authority(): string {
+    return this.options.hostHeader ?? this.url.host;
+  }
+
+  async post(envelope: string, opts: PostOptions = {}): Promise<WsmanReply> {
+    const auth = opts.anonymous ? undefined : this.options.authenticator;
+    const deadline = Date.now() + (opts.timeoutMs ?? this.timeoutMs);
+    const body = Buffer.from(envelope, 'utf8');
+    let challenges: string[] = [];
+    let nextLeg: string | undefined;
+    for (let leg = 0; leg < MAX_AUTH_LEGS; leg++) {
+      const res = await this.send(body, opts, deadline, async (exchange) => {
+        if (!auth) return undefined;
+        return leg === 0 ? auth.authorize(exchange) : nextLeg;
+      });
+      if (res.status !== 401) {
+        // Any reply but 401 ends the handshake (a fault too): Negotiate reads its last token from it.
+        auth?.onSuccess?.(res.headers, res.exchange);
+        return this.interpret(res);
+      }
+      challenges = res.challenges;
+      nextLeg = auth ? await auth.onChallenge(challenges, res.exchange) : undefined;
+      if (nextLeg === undefined) break;
+    }
+    const who = auth ? `the credentials of ${auth.userName} (${auth.scheme})` : 'a request without credentials';
+    const offered = challenges.length ? ` The server offers: ${challenges.map((c) => c.split(/\s/)[0]).join(', ')}.` : '';
+    throw new WsmanAuthError(`Access is denied: ${this.authority} refused ${who}.${offered}`, challenges);
+  }
+
+  /** Closes the kept-alive sockets. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private interpret(res: RawReply): WsmanReply {
+    const where = `${this.authority} answered HTTP ${res.status}`;
+    const type = (res.headers['content-type'] ?? '').toLowerCase();
+    if (type.startsWith('multipart/encrypted') || type.startsWith('multipart/x-multi-encrypted')) {
+      throw new WsmanTransportError(`${where} with an encrypted body (message encryption is not supported by this client)`, res.status);
+    }
+    let envelope: XmlElement | undefined;
+    if (res.body.length > 0 && (type.includes('soap+xml') || type.includes('xml') || type === '')) {
+      try {
+        envelope = parseXml(decodeBody(res.body, type));
+      } catch (e) {
+        if (!(e instanceof XmlSyntaxError || e instanceof WsmanTransportError)) throw e;
+      }
+    }
+    if (envelope && (envelope.ns !== NS.soap || envelope.local !== 'Envelope')) envelope = undefined;
+    const fault = envelope ? parseFault(envelope, res.status) : undefined;
+    if (fault) throw fault;
+    if (res.status !== 200) throw new WsmanTransportError(`${where}${res.statusMessage ? ` ${res.statusMessage}` : ''}`, res.status);
+    if (!envelope) throw new WsmanTransportError(`${where} but the body is not a SOAP envelope (Content-Type ${type || 'none'})`, res.status);
+    return { status: res.status, envelope };
+  }
+
+  private send(body: Buffer, opts: PostOptions, deadline: number, authorization: (x: AuthExchange) => Promise<string | undefined>): Promise<RawReply> {
+    const lib = this.url.protocol === 'https:' ? https : http;
+    const hostHeader = this.options.hostHeader;
+    return new Promise<RawReply>((resolve, reject) => {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        reject(this.timeoutError());
+        return;
+      }
+      const req = lib.request(this.url, {
+        method: 'POST',
+        agent: this.agent,
+        // TLS: check the certificate against the virtual host's name and send it as SNI (never an IP: RFC 6066 §3).
+        ...(this.url.protocol === 'https:' && serverName(hostHeader) ? { servername: serverName(hostHeader) } : {}),
+        headers: {
+          'Content-Type': 'application/soap+xml;charset=UTF-8',
+          'Content-Length': body.length,
+          'User-Agent': USER_AGENT,
+          ...(hostHeader ? { Host: hostHeader } : {}),
+          ...opts.headers,
+        },
+      });
+      const timer = setTimeout(() => req.destroy(this.timeoutError()), remaining);
+      const fail = (e: unknown): void => {
+        clearTimeout(timer);
+        reject(e instanceof WsmanTransportError ? e : this.networkError(e));
+      };
+      req.on('error', fail);
+      // The Authorization header is chosen once the socket is known: a connection-bound
+      // handshake must know which connection it is on. Headers are not sent before end().
+      req.once('socket', (socket: Socket) => {
+        const exchange: AuthExchange = { connection: socket, url: this.url };
+        authorization(exchange)
+          .then((value) => {
+            if (value !== undefined) req.setHeader('Authorization', value);
+            req.end(body);
+            req.once('response', (res: IncomingMessage) => {
+              readReply(res, this.options.maxReplyBytes ?? DEFAULT_MAX_REPLY).then((buf) => {
+                clearTimeout(timer);
+                resolve({
+                  status: res.statusCode ?? 0,
+                  statusMessage: res.statusMessage ?? '',
+                  headers: res.headers,
+                  // Windows sends one WWW-Authenticate per scheme; res.headers would join them with ", ".
+                  challenges: res.headersDistinct['www-authenticate'] ?? [],
+                  body: buf,
+                  exchange,
+                });
+              }, fail);
+            });
+          })
+          .catch((e: unknown) => {
+            // The authenticator failed (no token to send): its error, not a network one.
+            clearTimeout(timer);
+            reject(e);
+            req.destroy();
+          });
+      });
+    });
+  }
+
+  private timeoutError(): WsmanTransportError {
+    return new WsmanTransportError(`no reply from ${this.authority} within the time limit`, undefined, 'ETIMEDOUT');
+  }
+
+  private networkError(e: unknown): WsmanTransportError {
+    // Duck-typed: Node's socket errors may come from another realm (a test VM), where instanceof Error fails.
+    const fields = typeof e === 'object' && e !== null ? (e as { code?: unknown; message?: unknown }) : {};
+    const code = typeof fields.code === 'string' ? fields.code : undefined;
+    const what = typeof fields.message === 'string' && fields.message !== '' ? fields.message : (code ?? String(e));
+    return new WsmanTransportError(`cannot reach ${this.authority} (${what})`, undefined, code);
+  }
+}
+
+interface RawReply {
+  status: number;
+  statusMessage: string;
+  headers: IncomingHttpHeaders;
+  challenges: string[];
+  body: Buffer;
+  exchange: AuthExchange;
+}
+
+function serverName(hostHeader: string | undefined): string | undefined {
+  const name = hostHeader?.replace(/:\d+$/, '');
+  return name && isIP(name.replace(/^\[(.*)\]$/, '$1')) === 0 ? name : undefined;
+}
+
+function readReply(res: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        res.destroy(new WsmanTransportError(`the reply is larger than ${limit} bytes`, res.statusCode));
+        return;
+      }
+      chunks.push(c);
+    });
+    res.on('end', () => resolve(Buffer.concat(chunks, size)));
+    res.on('error', reject);
+    res.on('aborted', () => reject(new WsmanTransportError('the server closed the connection mid-reply', res.statusCode, 'ECONNRESET')));
+  });
+}
+
+/**
+ * Decodes a reply body: a byte order mark wins, then the charset parameter;
+ * UTF-16 without a BOM is little-endian, as Windows writes it.
+ */
+export function decodeBody(buf: Buffer, contentType: string): string {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1]?.toLowerCase();
+  let encoding: 'utf-8' | 'utf-16le' | 'utf-16be';
+  let start = 0;
+  if (buf[0] === 0xff && buf[1] === 0xfe) [encoding, start] = ['utf-16le', 2];
+  else if (buf[0] === 0xfe && buf[1] === 0xff) [encoding, start] = ['utf-16be', 2];
+  else if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) [encoding, start] = ['utf-8', 3];
+  else if (charset === undefined || charset === 'utf-8' || charset === 'utf8') encoding = 'utf-8';
+  else if (charset === 'utf-16' || charset === 'utf-16le') encoding = 'utf-16le';
+  else if (charset === 'utf-16be') encoding = 'utf-16be';
+  else throw new WsmanTransportError(`the reply's charset ${charset} is not UTF-8 or UTF-16`);
+  try {
+    return new TextDecoder(encoding, { fatal: true }).decode(buf.subarray(start));
+  } catch {
+    throw new WsmanTransportError(`the reply is not valid ${encoding.toUpperCase()}`);
+  }
+}
