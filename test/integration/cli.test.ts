@@ -87,3 +87,28 @@ test('unknown commands and flags print the usage and exit 2', async () => {
     expect(err).toContain('Usage: ipam-emulator serve');
   }
 });
+
+test('serve --hosts 3 adds ipam1…ipam3, each also answering on its own port', async () => {
+  const net = await import('node:net');
+  // Three consecutive free ports, found by binding and releasing them.
+  const base = await new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const { child, listening } = startCli(['serve', '--port', '0', '--data-dir', tempDir(), '--hosts', '3', '--hosts-base-port', String(base)]);
+  try {
+    await listening;
+    for (const [i, port] of [base, base + 1, base + 2].entries()) {
+      const { call, WMI, bodyOf, child: el, itemsOf, propsOf, NS, ACTION } = await import('../support/soap');
+      const r = await call(`http://127.0.0.1:${port}/wsman`, { action: ACTION.enumerate, resourceUri: WMI + 'MSFT_IPAM_Server', body: '<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>5</w:MaxElements></n:Enumerate>' });
+      const inst = itemsOf(el(bodyOf(r.xml), NS.enumeration, 'EnumerateResponse')!)[0]!;
+      expect(propsOf(inst).ServerName).toBe(`ipam${i + 1}.contoso.com`);
+    }
+  } finally {
+    const exited = exitOf(child);
+    child.kill('SIGTERM');
+    await exited;
+  }
+});
