@@ -10,9 +10,11 @@ import type { ClassRegistry } from './cim/registry';
 import { DEFAULT_FIXTURE, loadFixture, validateFixture, type Fixture } from './config/fixture';
 import { projectRoot } from './config/paths';
 import { EmulatorControl } from './admin/control';
+import { AccountAuthenticator } from './fleet/authentication';
 import { Fleet } from './fleet/fleet';
 import { adminRouter } from './http/admin';
 import { createApp, startListener, type RunningListener } from './http/server';
+import { loadOrCreateCertificate, type TlsMaterial } from './http/tls';
 import { Dispatcher } from './jobs/dispatcher';
 import { JobService } from './jobs/jobs';
 import { createLogger, type Logger } from './log';
@@ -68,10 +70,24 @@ interface Parts {
   readonly dispatcher: Dispatcher;
   readonly jobs: JobService;
   readonly control: EmulatorControl;
+  readonly accounts: AccountAuthenticator;
+  /** The data directory, or a temporary one standing in for ':memory:'. */
+  readonly dataDirOnDisk: string;
+}
+
+export interface StartOptions {
+  /** The HTTPS port: overrides the fixture's policy.https.port; false: no HTTPS listener. */
+  readonly httpsPort?: number | false;
+  /** PEM files for the HTTPS listener; default: a self-signed certificate kept in the data directory. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 export class Emulator {
   private listeners: RunningListener[] = [];
+  /** The HTTPS listener, once started (if enabled). */
+  httpsListener: RunningListener | undefined;
+  /** The HTTPS listener's certificate, once started (if enabled). */
+  tls: TlsMaterial | undefined;
   readonly fleet: Fleet;
   readonly store: StateStore;
   readonly registry: ClassRegistry;
@@ -140,7 +156,8 @@ export class Emulator {
       dataDir,
       clearEnumerations: (fqdn) => enumerations.clearHost(fqdn),
     });
-    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control });
+    const accounts = new AccountAuthenticator();
+    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, dataDirOnDisk: dataDir });
   }
 
   /**
@@ -169,13 +186,14 @@ export class Emulator {
    * Listens on `port` for every host (the Host header picks one) and on each
    * host's own port, if the fixture gives it one. Returns the main listener.
    */
-  async start(listen = '127.0.0.1', port = 5985): Promise<RunningListener> {
+  async start(listen = '127.0.0.1', port = 5985, opts: StartOptions = {}): Promise<RunningListener> {
     await this.prepare();
     const app = createApp({
       fleet: this.fleet,
+      accounts: this.parts.accounts,
       handler: this.parts.handler,
       log: this.log,
-      admin: adminRouter(this.fleet, this.control, this.log),
+      admin: adminRouter(this.fleet, this.parts.accounts, this.control, this.log),
     });
     try {
       const main = await startListener(app, { listen, port });
@@ -183,8 +201,24 @@ export class Emulator {
       for (const host of this.fleet.hosts) {
         if (host.port !== undefined && host.port !== main.port) this.listeners.push(await startListener(app, { listen, port: host.port }));
       }
+      const httpsPort = opts.httpsPort ?? (this.fleet.https.enabled ? this.fleet.https.port : false);
+      if (httpsPort !== false) {
+        const names = [...this.fleet.hosts.map((h) => h.fqdn), ...this.fleet.hosts.map((h) => h.computerName)];
+        this.tls = await loadOrCreateCertificate(this.parts.dataDirOnDisk, names, opts.tls);
+        if (this.tls.generated) this.log.info({ thumbprint: this.tls.thumbprint }, 'made a self-signed certificate for the HTTPS listener');
+        this.httpsListener = await startListener(app, { listen, port: httpsPort, tls: this.tls });
+        this.listeners.push(this.httpsListener);
+      }
       this.log.info(
-        { url: main.url, fleet: this.fleet.name, hosts: this.fleet.hosts.length, hostPorts: this.listeners.length - 1, defaultHost: this.fleet.defaultHost.fqdn },
+        {
+          url: main.url,
+          httpsUrl: this.httpsListener?.url,
+          thumbprint: this.tls?.thumbprint,
+          fleet: this.fleet.name,
+          hosts: this.fleet.hosts.length,
+          hostPorts: this.fleet.hosts.filter((h) => h.port !== undefined && h.port !== main.port).length,
+          defaultHost: this.fleet.defaultHost.fqdn,
+        },
         'listening',
       );
       return main;
@@ -197,6 +231,7 @@ export class Emulator {
   private async closeListeners(): Promise<void> {
     await Promise.all(this.listeners.map((l) => l.close()));
     this.listeners = [];
+    this.httpsListener = undefined;
   }
 
   /** Stops listening, lets running jobs end (up to `graceMs`), then closes the state. */

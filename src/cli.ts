@@ -21,6 +21,10 @@ Options:
   --port <port>         HTTP port (default 5985)
   --data-dir <dir>      where state is kept (default ./data)
   --fixture <file>      fleet fixture (default fixtures/contoso.json)
+  --https-port <port>   HTTPS port (default: the fixture's policy.https.port, or 5986)
+  --no-https            no HTTPS listener
+  --tls-cert <file>     PEM certificate for HTTPS (default: a self-signed one made
+  --tls-key <file>      at first start and kept in <data-dir>/tls/)
   --hosts <n>           add hosts ipam1…ipamN (in the first host's domain), each
                         also listening on its own port from --hosts-base-port
   --hosts-base-port <p> first of those ports (default: --port + 1000)
@@ -39,6 +43,10 @@ async function serve(argv: string[]): Promise<void> {
       fixture: { type: 'string' },
       hosts: { type: 'string' },
       'hosts-base-port': { type: 'string' },
+      'https-port': { type: 'string' },
+      'no-https': { type: 'boolean', default: false },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       concurrency: { type: 'string' },
       'log-level': { type: 'string', default: process.env.IPAM_EMULATOR_LOG_LEVEL ?? 'info' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -60,6 +68,10 @@ async function serve(argv: string[]): Promise<void> {
   const hosts = int('hosts', values.hosts, 1, 5000);
   const basePort = int('hosts-base-port', values['hosts-base-port'], 1, 65535) ?? (port === 0 ? undefined : port + 1000);
   const concurrency = int('concurrency', values.concurrency, 1, 1024);
+  // With --port 0 (a free port), HTTPS also takes a free port unless told otherwise.
+  const httpsPort = values['no-https'] ? false : (int('https-port', values['https-port'], 0, 65535) ?? (port === 0 ? 0 : undefined));
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  const tls = values['tls-cert'] && values['tls-key'] ? { certFile: path.resolve(values['tls-cert']), keyFile: path.resolve(values['tls-key']) } : undefined;
   let fixture = loadFixture(values.fixture ? path.resolve(values.fixture) : DEFAULT_FIXTURE);
   if (hosts !== undefined) {
     if (basePort === undefined) throw new UsageError('--hosts with --port 0 needs --hosts-base-port');
@@ -68,7 +80,7 @@ async function serve(argv: string[]): Promise<void> {
   }
   const log = createLogger(values['log-level']);
   const emulator = Emulator.create({ fixture, dataDir: path.resolve(values['data-dir']), logger: log, concurrency });
-  await emulator.start(values.listen, port);
+  await emulator.start(values.listen, port, { httpsPort, tls });
 
   let stopping = false;
   const stop = (signal: string): void => {

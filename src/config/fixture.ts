@@ -23,7 +23,9 @@ export interface FixtureOs {
 
 export interface FixturePolicy {
   allowUnencrypted?: boolean;
-  auth?: { basic?: boolean; negotiate?: boolean };
+  auth?: { basic?: boolean; negotiate?: boolean; certificate?: boolean; requireSignature?: boolean };
+  lockout?: { threshold?: number; windowMinutes?: number; durationMinutes?: number };
+  https?: { port?: number; enabled?: boolean };
   maxEnvelopeSizeKb?: number;
   maxTimeoutMs?: number;
   maxBatchItems?: number;
@@ -98,6 +100,7 @@ export interface Fixture {
   sqlServers?: FixtureSqlServer[];
   dispatcher?: { concurrency?: number };
   admin?: { group?: string };
+  certificateMappings?: Array<{ thumbprint: string; host: string; account: string }>;
 }
 
 export class FixtureError extends Error {

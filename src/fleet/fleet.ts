@@ -4,10 +4,12 @@
  */
 import crypto from 'node:crypto';
 import type { Fixture, FixtureAccount, FixtureOs, FixturePolicy } from '../config/fixture';
+import { DEFAULT_LOCKOUT, type LockoutPolicy } from './lockout';
 
 export interface WinRmPolicy {
   readonly allowUnencrypted: boolean;
-  readonly auth: { readonly basic: boolean; readonly negotiate: boolean };
+  readonly auth: { readonly basic: boolean; readonly negotiate: boolean; readonly certificate: boolean; readonly requireSignature: boolean };
+  readonly lockout: LockoutPolicy;
   /** WinRM MaxEnvelopeSizekb (MS-WSMV 3.1.4.1.20), in bytes. */
   readonly maxEnvelopeSize: number;
   /** WinRM MaxTimeoutms: the cap on w:OperationTimeout (MS-WSMV 3.1.4.1.6). */
@@ -21,7 +23,8 @@ export interface WinRmPolicy {
 
 export const DEFAULT_POLICY: WinRmPolicy = {
   allowUnencrypted: false,
-  auth: { basic: false, negotiate: true },
+  auth: { basic: false, negotiate: true, certificate: false, requireSignature: false },
+  lockout: DEFAULT_LOCKOUT,
   maxEnvelopeSize: 500 * 1024,
   maxTimeoutMs: 60_000,
   maxBatchItems: 32_000,
@@ -91,7 +94,17 @@ function mergePolicy(base: WinRmPolicy, p: FixturePolicy | undefined): WinRmPoli
   if (!p) return base;
   return {
     allowUnencrypted: p.allowUnencrypted ?? base.allowUnencrypted,
-    auth: { basic: p.auth?.basic ?? base.auth.basic, negotiate: p.auth?.negotiate ?? base.auth.negotiate },
+    auth: {
+      basic: p.auth?.basic ?? base.auth.basic,
+      negotiate: p.auth?.negotiate ?? base.auth.negotiate,
+      certificate: p.auth?.certificate ?? base.auth.certificate,
+      requireSignature: p.auth?.requireSignature ?? base.auth.requireSignature,
+    },
+    lockout: {
+      threshold: p.lockout?.threshold ?? base.lockout.threshold,
+      windowMs: p.lockout?.windowMinutes !== undefined ? p.lockout.windowMinutes * 60_000 : base.lockout.windowMs,
+      durationMs: p.lockout?.durationMinutes !== undefined ? p.lockout.durationMinutes * 60_000 : base.lockout.durationMs,
+    },
     maxEnvelopeSize: p.maxEnvelopeSizeKb !== undefined ? p.maxEnvelopeSizeKb * 1024 : base.maxEnvelopeSize,
     maxTimeoutMs: p.maxTimeoutMs ?? base.maxTimeoutMs,
     maxBatchItems: p.maxBatchItems ?? base.maxBatchItems,
@@ -112,6 +125,8 @@ export class Fleet {
   readonly concurrency: number;
   /** Group whose members (accounts of the default host) may use the admin API. */
   readonly adminGroup: string;
+  /** The HTTPS listener (fleet-wide, as WinRM's HTTPS listener is machine-wide): on by default, port 5986. */
+  readonly https: { readonly enabled: boolean; readonly port: number };
   private readonly byName = new Map<string, FleetHost>();
   private readonly byPort = new Map<number, FleetHost>();
 
@@ -119,6 +134,7 @@ export class Fleet {
     this.name = fx.name;
     this.concurrency = fx.dispatcher?.concurrency ?? 32;
     this.adminGroup = fx.admin?.group ?? 'Administrators';
+    this.https = { enabled: fx.policy?.https?.enabled ?? true, port: fx.policy?.https?.port ?? 5986 };
     const fleetPolicy = mergePolicy(DEFAULT_POLICY, fx.policy);
     const fleetOs = mergeOs(DEFAULT_OS, fx.os);
     const domains = new Map<string, Domain>();
@@ -186,15 +202,4 @@ export function findAccount(host: FleetHost, userName: string): Account | undefi
   if (auth === '.' || auth === host.computerName.toLowerCase() || auth === host.fqdn) return local;
   if (auth === host.domain.name.toLowerCase() || auth === host.domain.dnsName) return domain;
   return undefined;
-}
-
-/** Checks a password for a user name; undefined when the account is unknown, disabled or the password is wrong. */
-export function authenticate(host: FleetHost, userName: string, password: string): Principal | undefined {
-  const account = findAccount(host, userName);
-  // Compare digests in constant time; compute one even for unknown users so timing does not tell them apart.
-  const given = digest(password);
-  const expected = account?.passwordDigest ?? digest('\u0000no-such-account');
-  const ok = crypto.timingSafeEqual(given, expected) && account !== undefined && !account.disabled;
-  if (!ok || !account) return undefined;
-  return { name: account.name, authority: account.authority, groups: account.groups };
 }

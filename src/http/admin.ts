@@ -5,17 +5,19 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { BusyError, type EmulatorControl } from '../admin/control';
-import { authenticate, type Fleet } from '../fleet/fleet';
+import type { AccountAuthenticator } from '../fleet/authentication';
+import type { Fleet } from '../fleet/fleet';
 import type { Logger } from '../log';
 import { JobState } from '../storage/jobStore';
 
-function requireAdmin(fleet: Fleet) {
+function requireAdmin(fleet: Fleet, accounts: AccountAuthenticator) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const header = req.headers.authorization ?? '';
     const m = /^Basic\s+([A-Za-z0-9+/]+=*)$/i.exec(header.trim());
     const decoded = m ? Buffer.from(m[1] as string, 'base64').toString('utf8') : '';
     const colon = decoded.indexOf(':');
-    const principal = colon > 0 ? authenticate(fleet.defaultHost, decoded.slice(0, colon), decoded.slice(colon + 1)) : undefined;
+    const result = colon > 0 ? accounts.password(fleet.defaultHost, decoded.slice(0, colon), decoded.slice(colon + 1)) : undefined;
+    const principal = result?.ok ? result.principal : undefined;
     if (!principal) {
       res.status(401).setHeader('WWW-Authenticate', 'Basic realm="ipam-emulator admin"');
       res.json({ error: 'authentication required: Basic credentials of an administrator of the default host' });
@@ -37,9 +39,9 @@ function jobStateOf(q: unknown): JobState | undefined {
   return Number.isInteger(n) && JobState[n] !== undefined ? (n as JobState) : undefined;
 }
 
-export function adminRouter(fleet: Fleet, control: EmulatorControl, log: Logger): express.Router {
+export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, control: EmulatorControl, log: Logger): express.Router {
   const r = express.Router();
-  r.use(requireAdmin(fleet));
+  r.use(requireAdmin(fleet, accounts));
   r.use(express.json({ limit: '16kb' }));
 
   r.get('/', (_req, res) => {

@@ -5,7 +5,8 @@
  * Basic realm="WSMAN" as separate WWW-Authenticate headers.
  */
 import type { IncomingMessage } from 'node:http';
-import { authenticate, type FleetHost, type Principal } from '../fleet/fleet';
+import type { AccountAuthenticator } from '../fleet/authentication';
+import type { FleetHost, Principal } from '../fleet/fleet';
 
 export type AuthOutcome =
   | { readonly kind: 'authenticated'; readonly principal: Principal; readonly scheme: 'Basic' }
@@ -21,7 +22,11 @@ export function challenges(host: FleetHost): string[] {
   return out;
 }
 
-export function authenticateRequest(req: IncomingMessage, host: FleetHost): AuthOutcome {
+/**
+ * Basic: the scheme must be enabled, and over plain HTTP only with AllowUnencrypted
+ * (a stock WinRM answers 401 then: pywinrm reports "credentials rejected").
+ */
+export function authenticateRequest(req: IncomingMessage, host: FleetHost, accounts: AccountAuthenticator, secure: boolean): AuthOutcome {
   const header = req.headers.authorization;
   if (header === undefined || header.trim() === '') {
     const identifyOnly = String(req.headers.wsmanidentify ?? '').toLowerCase() === 'unauthenticated';
@@ -32,12 +37,13 @@ export function authenticateRequest(req: IncomingMessage, host: FleetHost): Auth
   const token = space === -1 ? '' : header.slice(space + 1).trim();
   if (scheme !== 'basic') return { kind: 'rejected', reason: `the ${scheme} scheme is not supported here` };
   if (!host.policy.auth.basic) return { kind: 'rejected', reason: 'Basic authentication is disabled on this host' };
+  if (!secure && !host.policy.allowUnencrypted) return { kind: 'rejected', reason: 'Basic over unencrypted HTTP is refused (AllowUnencrypted is false)' };
   if (!/^[A-Za-z0-9+/]+=*$/.test(token)) return { kind: 'rejected', reason: 'malformed Basic credentials' };
   const decoded = Buffer.from(token, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon <= 0) return { kind: 'rejected', reason: 'malformed Basic credentials' };
   const user = decoded.slice(0, colon);
-  const principal = authenticate(host, user, decoded.slice(colon + 1));
-  if (!principal) return { kind: 'rejected', reason: 'unknown user or bad password', user };
-  return { kind: 'authenticated', principal, scheme: 'Basic' };
+  const result = accounts.password(host, user, decoded.slice(colon + 1));
+  if (!result.ok) return { kind: 'rejected', reason: `logon failed: ${result.reason}`, user };
+  return { kind: 'authenticated', principal: result.principal, scheme: 'Basic' };
 }

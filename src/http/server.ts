@@ -5,8 +5,10 @@
  * touches sockets and auth headers.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { AccountAuthenticator } from '../fleet/authentication';
 import type { Fleet, FleetHost } from '../fleet/fleet';
 import type { Logger } from '../log';
 import type { EventSink } from '../providers/types';
@@ -20,6 +22,8 @@ import { resolveHost } from '../fleet/routing';
 export interface ListenerOptions {
   readonly listen: string;
   readonly port: number;
+  /** Serve HTTPS with this key and certificate (PEM). */
+  readonly tls?: { readonly key: string; readonly cert: string };
 }
 
 export interface RunningListener {
@@ -45,6 +49,7 @@ const NO_EVENTS: EventSink = {
 
 export interface AppDeps {
   readonly fleet: Fleet;
+  readonly accounts: AccountAuthenticator;
   readonly handler: WsmanHandler;
   readonly log: Logger;
   /** The admin API, mounted at /_emulator. */
@@ -113,7 +118,8 @@ async function serveWsman(deps: AppDeps, req: Request, res: Response): Promise<v
   }
   const host = route.host;
 
-  const auth = authenticateRequest(req, host);
+  const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const auth = authenticateRequest(req, host, deps.accounts, secure);
   if (auth.kind === 'rejected') {
     entry.authError = auth.reason;
     if (auth.user) entry.user = auth.user;
@@ -196,15 +202,11 @@ function drainAndChallenge(req: Request, res: Response, host: FleetHost): void {
 }
 
 export function startListener(app: express.Express, opts: ListenerOptions): Promise<RunningListener> {
-  const server = http.createServer(
-    {
-      // Bound the time a client may take: slow-drip bodies and idle sockets do not pile up.
-      requestTimeout: 120_000,
-      headersTimeout: 30_000,
-      keepAliveTimeout: 120_000,
-    },
-    app,
-  );
+  // Bound the time a client may take: slow-drip bodies and idle sockets do not pile up.
+  const limits = { requestTimeout: 120_000, headersTimeout: 30_000, keepAliveTimeout: 120_000 };
+  const server: http.Server = opts.tls
+    ? https.createServer({ ...limits, key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1.2' }, app)
+    : http.createServer(limits, app);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.listen, () => {
@@ -214,7 +216,7 @@ export function startListener(app: express.Express, opts: ListenerOptions): Prom
       resolve({
         address: addr.address,
         port: addr.port,
-        url: `http://${hostPart}:${addr.port}/wsman`,
+        url: `${opts.tls ? 'https' : 'http'}://${hostPart}:${addr.port}/wsman`,
         close: () => closeServer(server),
       });
     });

@@ -5,6 +5,7 @@
  */
 import { CimError, CimStatus } from '../cim/errors';
 import type { ClassRegistry } from '../cim/registry';
+import { groupsFor, isAllowed, type Access } from '../fleet/authorization';
 import type { FleetHost, Principal } from '../fleet/fleet';
 import type { ProviderRegistry } from '../providers/registry';
 import type { EventSink } from '../providers/types';
@@ -21,6 +22,9 @@ import { enumerate, pull, release } from './ops/enumerate';
 import { get } from './ops/get';
 import { identify } from './ops/identify';
 import { invoke, methodNameOf } from './ops/invoke';
+
+/** Methods that only read: an IPAM user may call them. */
+const READ_ONLY_METHODS = new Set(['geterror']);
 
 export interface IncomingEnvelope {
   readonly xml: string;
@@ -104,31 +108,46 @@ export class WsmanHandler {
     switch (action) {
       case ACTION.get:
         log.op = 'Get';
+        this.authorize(ctx, 'read', 'read');
         return get(ctx);
       case ACTION.enumerate:
         log.op = 'Enumerate';
+        this.authorize(ctx, 'read', 'read');
         return enumerate(ctx);
       case ACTION.pull:
         log.op = 'Pull';
+        this.authorize(ctx, 'read', 'read');
         return Promise.resolve(pull(ctx));
       case ACTION.release:
         log.op = 'Release';
+        this.authorize(ctx, 'read', 'read');
         return Promise.resolve(release(ctx));
       case ACTION.put:
       case ACTION.create:
       case ACTION.delete:
         log.op = action.slice(action.lastIndexOf('/') + 1);
+        this.authorize(ctx, 'change', log.op);
         return this.refuseTransfer(ctx, log.op);
     }
     const method = methodNameOf(action, ctx.req.resourceUri);
     if (method) {
       log.op = `Invoke ${method}`;
+      this.authorize(ctx, READ_ONLY_METHODS.has(method.toLowerCase()) ? 'read' : 'change', `invoke ${method}`);
       return invoke(ctx, method);
     }
     // Windows finds the resource before the action: an unknown resource is "not found"
     // whatever the action. Renew, GetStatus, eventing and shells on a class are not served.
     if (ctx.req.resourceUri !== undefined) resolveResource(ctx.services.registry, ctx.req.resourceUri, ctx.req.selectors);
     throw new WsmanFault('ActionNotSupported', { extra: `The action ${action} is not supported.` });
+  }
+
+  /** WinRM's RootSDDL and the IPAM groups: docs/security.md. A refusal is w:AccessDenied, code 5. */
+  private authorize(ctx: OperationContext, access: Access, what: string): void {
+    if (!isAllowed(ctx.principal, access)) {
+      throw new WsmanFault('AccessDenied', {
+        extra: `${ctx.principal.authority}\\${ctx.principal.name} may not ${what} on ${ctx.host.fqdn}: that needs membership of ${groupsFor(access)}.`,
+      });
+    }
   }
 
   /** Put/Create/Delete: the IPAM classes change only through their methods. */

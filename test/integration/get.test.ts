@@ -118,3 +118,24 @@ describe('Get', () => {
     expect(child(header, NS.wsmv, 'SequenceId')).toBeUndefined();
   });
 });
+
+describe('authorization', () => {
+  test('ipamuser (IPAM Users) can read but not provision: w:AccessDenied with WinRM code 5', async () => {
+    const { IPAMUSER } = await import('../support/soap');
+    const r = await call(emu.url, { action: ACTION.get, resourceUri: WMI + 'MSFT_IPAM_Server', selectors: KEYS }, { Authorization: IPAMUSER });
+    expect(r.status).toBe(200);
+    const SERVER = WMI + 'MSFT_IPAM_Server';
+    const denied = await call(
+      emu.url,
+      { action: `${SERVER}/InvokeIpamServerProvisioning`, resourceUri: SERVER, body: `<p:InvokeIpamServerProvisioning_INPUT xmlns:p="${SERVER}"><p:Force>true</p:Force></p:InvokeIpamServerProvisioning_INPUT>` },
+      { Authorization: IPAMUSER },
+    );
+    const f = faultOf(denied.xml);
+    expect(f.subcode).toBe('w:AccessDenied');
+    expect(f.wsmanCode).toBe('5');
+    expect(f.reason).toContain('Access is denied.');
+    expect(f.reason).toContain('ipamuser');
+    const still = await call(emu.url, { action: ACTION.get, resourceUri: WMI + 'MSFT_IPAM_Server', selectors: KEYS });
+    expect(propsOf(elements(bodyOf(still.xml))[0]!).ProvisioningState).toBe('0');
+  });
+});

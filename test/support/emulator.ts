@@ -15,6 +15,8 @@ export interface TestEmulator {
   readonly emulator: Emulator;
   readonly url: string;
   readonly port: number;
+  /** The HTTPS listener's URL (a self-signed certificate in dataDir/tls). */
+  readonly httpsUrl: string;
   readonly dataDir: string;
   /** Every log line written so far, as raw JSON text. */
   logs(): string[];
@@ -36,11 +38,12 @@ export async function startEmulator(opts: { fixture?: Fixture | string; dataDir?
   const logger = pino({ level: 'debug', base: { name: 'ipam-emulator' } }, sink);
   const dataDir = opts.dataDir ?? tempDir();
   const emulator = Emulator.create({ fixture: opts.fixture, dataDir, logger, stepDelayMs: opts.stepDelayMs, concurrency: opts.concurrency });
-  const listener = await emulator.start('127.0.0.1', 0);
+  const listener = await emulator.start('127.0.0.1', 0, { httpsPort: 0 });
   return {
     emulator,
     url: listener.url,
     port: listener.port,
+    httpsUrl: emulator.httpsListener?.url ?? '',
     dataDir,
     logs: () => [...lines],
     stop: () => emulator.stop(),

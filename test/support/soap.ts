@@ -4,6 +4,7 @@
  * (rawHttp) is there for tests that must send what no client library would.
  */
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { child, childrenNamed, elements, parseXml, textOf, attr, type XmlElement } from '../../src/xml/parse';
@@ -73,7 +74,7 @@ export interface HttpReply {
 }
 
 /**
- * POSTs over node:http, which sends the headers given — fetch silently drops a
+ * POSTs over node:http(s), which sends the headers given — fetch silently drops a
  * Host header, and the emulator picks the virtual host by it. An empty header
  * value means "do not send it".
  */
@@ -82,7 +83,8 @@ export function post(url: string, body: string | Uint8Array, headers: Record<str
   const sent = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== ''));
   const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', headers: { ...sent, 'Content-Length': String(payload.length) } }, (res) => {
+    const options = { method: 'POST', headers: { ...sent, 'Content-Length': String(payload.length) } };
+    const onReply = (res: http.IncomingMessage): void => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -94,7 +96,9 @@ export function post(url: string, body: string | Uint8Array, headers: Record<str
         resolve({ status: res.statusCode ?? 0, headers: h, text: Buffer.concat(chunks).toString('utf8') });
       });
       res.on('error', reject);
-    });
+    };
+    // The emulator's HTTPS certificate is self-signed: tests check its name and thumbprint themselves.
+    const req = url.startsWith('https:') ? https.request(url, { ...options, rejectUnauthorized: false }, onReply) : http.request(url, options, onReply);
     req.on('error', reject);
     req.end(payload);
   });

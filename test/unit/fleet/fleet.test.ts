@@ -4,7 +4,14 @@
  * host a Host header designates.
  */
 import type { Fixture } from '../../../src/config/fixture';
-import { DEFAULT_POLICY, Fleet, authenticate, findAccount, type FleetHost } from '../../../src/fleet/fleet';
+import { AccountAuthenticator } from '../../../src/fleet/authentication';
+import { DEFAULT_POLICY, Fleet, findAccount, type FleetHost, type Principal } from '../../../src/fleet/fleet';
+
+/** A password logon with a fresh lockout state, so failures in one test never lock another's account. */
+function authenticate(host: FleetHost, user: string, password: string): Principal | undefined {
+  const r = new AccountAuthenticator().password(host, user, password);
+  return r.ok ? r.principal : undefined;
+}
 import { resolveHost } from '../../../src/fleet/routing';
 
 const FIXTURE: Fixture = {
@@ -84,7 +91,7 @@ describe('Fleet: policy and OS merging', () => {
     expect(ipam1.policy).toEqual({
       ...DEFAULT_POLICY,
       allowUnencrypted: true,
-      auth: { basic: true, negotiate: DEFAULT_POLICY.auth.negotiate },
+      auth: { ...DEFAULT_POLICY.auth, basic: true },
       maxEnvelopeSize: 150 * 1024,
       maxBatchItems: 100,
     });
@@ -94,7 +101,7 @@ describe('Fleet: policy and OS merging', () => {
     expect(ipam2.policy).toEqual({
       ...DEFAULT_POLICY,
       allowUnencrypted: true,
-      auth: { basic: true, negotiate: false },
+      auth: { ...DEFAULT_POLICY.auth, basic: true, negotiate: false },
       maxEnvelopeSize: 500 * 1024,
       maxTimeoutMs: 30000,
       maxBatchItems: 100,

@@ -1,0 +1,55 @@
+/**
+ * Logons against the fleet's accounts, with the host's lockout policy applied:
+ * Basic checks a password; NTLM asks for the account first (its NT hash does the
+ * checking) and reports the outcome back.
+ */
+import crypto from 'node:crypto';
+import { findAccount, type Account, type FleetHost, type Principal } from './fleet';
+import { LockoutTracker } from './lockout';
+
+export type LogonFailure = 'unknown' | 'password' | 'disabled' | 'locked';
+export type LogonResult = { readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly reason: LogonFailure; readonly account?: string };
+
+function digest(s: string): Buffer {
+  return crypto.createHash('sha256').update(s, 'utf8').digest();
+}
+
+export function principalOf(a: Account): Principal {
+  return { name: a.name, authority: a.authority, groups: a.groups };
+}
+
+export function accountKey(a: Account): string {
+  return `${a.authority}\\${a.name}`;
+}
+
+export class AccountAuthenticator {
+  constructor(readonly lockouts: LockoutTracker = new LockoutTracker()) {}
+
+  /** The account a logon names, if it may log on now (not disabled, not locked out). */
+  account(host: FleetHost, userName: string): { account: Account } | { reason: LogonFailure; accountKey?: string } {
+    const account = findAccount(host, userName);
+    if (!account) return { reason: 'unknown' };
+    if (account.disabled) return { reason: 'disabled', accountKey: accountKey(account) };
+    if (this.lockouts.isLocked(accountKey(account))) return { reason: 'locked', accountKey: accountKey(account) };
+    return { account };
+  }
+
+  /** Records the outcome of a logon the caller verified (NTLM). */
+  outcome(host: FleetHost, account: Account, ok: boolean): void {
+    if (ok) this.lockouts.success(accountKey(account));
+    else this.lockouts.failure(accountKey(account), host.policy.lockout);
+  }
+
+  /** A password logon (Basic). Unknown users cost the same hashing as known ones. */
+  password(host: FleetHost, userName: string, password: string): LogonResult {
+    const given = digest(password);
+    const found = this.account(host, userName);
+    if (!('account' in found)) {
+      crypto.timingSafeEqual(given, digest('\u0000no-such-account'));
+      return { ok: false, reason: found.reason, account: found.accountKey };
+    }
+    const ok = crypto.timingSafeEqual(given, found.account.passwordDigest);
+    this.outcome(host, found.account, ok);
+    return ok ? { ok: true, principal: principalOf(found.account) } : { ok: false, reason: 'password', account: accountKey(found.account) };
+  }
+}
