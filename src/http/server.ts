@@ -94,8 +94,10 @@ export function createApp(deps: AppDeps): express.Express {
 async function serveWsman(deps: AppDeps, req: Request, res: Response): Promise<void> {
   const started = process.hrtime.bigint();
   const route = resolveHost(deps.fleet, req.headers.host, req.socket.localPort);
+  const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
   const entry: Record<string, unknown> = {
     method: req.method,
+    tls: secure,
     path: req.path,
     client: req.socket.remoteAddress,
     host: 'host' in route ? route.host.fqdn : route.unknownHost,
@@ -118,7 +120,6 @@ async function serveWsman(deps: AppDeps, req: Request, res: Response): Promise<v
   }
   const host = route.host;
 
-  const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
   const auth = authenticateRequest(req, host, deps.accounts, secure);
   if (auth.kind === 'rejected') {
     entry.authError = auth.reason;

@@ -6,6 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { loadFixture } from '../../src/config/fixture';
 import { startEmulator, type TestEmulator } from '../support/emulator';
 import { haveCommand, havePythonModule, requireOrSkip } from './clients';
 
@@ -60,12 +61,28 @@ interface ClientResult {
   instances?: Array<Record<string, string | null>>;
 }
 
-function runClient(url: string, operation: string, password = 'Passw0rd!', argument?: string): Promise<ClientResult> {
+interface ClientOptions {
+  /** pywinrm's transport: plaintext (Basic over http, the default), ssl (Basic over https), ntlm. */
+  readonly transport?: 'plaintext' | 'ssl' | 'ntlm';
+  /** pywinrm's message_encryption (ntlm): auto (the default), always, never. */
+  readonly encryption?: 'auto' | 'always' | 'never';
+  readonly user?: string;
+}
+
+function runClient(url: string, operation: string, password = 'Passw0rd!', argument?: string, opts: ClientOptions = {}): Promise<ClientResult> {
   return new Promise((resolve, reject) => {
     execFile(
       PYTHON,
-      ['-I', '-B', SCRIPT, url, 'Administrator', password, operation, ...(argument !== undefined ? [argument] : [])],
-      { timeout: 25_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' } },
+      ['-I', '-B', SCRIPT, url, opts.user ?? 'Administrator', password, operation, ...(argument !== undefined ? [argument] : [])],
+      {
+        timeout: 25_000,
+        env: {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          LANG: 'C.UTF-8',
+          PYWINRM_TRANSPORT: opts.transport ?? 'plaintext',
+          PYWINRM_ENCRYPTION: opts.encryption ?? 'auto',
+        },
+      },
       (err, stdout, stderr) => {
         if (err) {
           reject(new Error(`pywinrm_client.py ${operation} failed: ${err.message}\nstdout: ${stdout}\nstderr: ${stderr}`));
@@ -200,5 +217,32 @@ requireOrSkip('pywinrm', missing.length === 0, missing)('pywinrm provisions with
     expect((await runClient(emu.url, 'read', undefined, 'MSFT_IPAM_ServerCapabilities')).instances).toEqual([expect.objectContaining({ Name: 'IpAddressTracking', State: '0' })]);
     const log = (await runClient(emu.url, 'read', undefined, 'MSFT_IPAM_ConfigLogEntry')).instances ?? [];
     expect(log.map((e) => e.OperationalCode)).toEqual(['service', 'database', 'tasks', 'roles', 'method', 'capabilities', 'Completed']);
+  });
+});
+
+requireOrSkip('pywinrm', missing.length === 0, missing)("pywinrm transport='ssl': Basic over HTTPS", () => {
+  const FIXTURES = path.join(__dirname, '..', '..', 'fixtures');
+
+  test('against a stock host with Basic turned on: HTTPS works, plain HTTP is refused until AllowUnencrypted', async () => {
+    const fx = loadFixture(path.join(FIXTURES, 'windows-defaults.json'));
+    const emu = await startEmulator({ fixture: { ...fx, policy: { ...fx.policy, auth: { ...fx.policy?.auth, basic: true } } } });
+    try {
+      const identify = await runClient(emu.httpsUrl, 'identify', undefined, undefined, { transport: 'ssl' });
+      expect(identify).toMatchObject({ ok: true, product_vendor: 'Microsoft Corporation' });
+      const r = await runClient(emu.httpsUrl, 'provision', undefined, JSON.stringify({ Force: 'true' }), { transport: 'ssl' });
+      expect(r).toMatchObject({ ok: true, return_value: '0' });
+      expect((await runClient(emu.httpsUrl, 'read', undefined, 'MSFT_IPAM_Server', { transport: 'ssl' })).instances?.[0]).toMatchObject({ ProvisioningState: '2' });
+
+      const plain = await runClient(emu.url, 'bad_password', 'Passw0rd!');
+      expect(plain).toMatchObject({ ok: false, error: 'InvalidCredentialsError' });
+    } finally {
+      await emu.stop();
+    }
+    const open = await startEmulator({ fixture: { ...fx, policy: { ...fx.policy, allowUnencrypted: true, auth: { ...fx.policy?.auth, basic: true } } } });
+    try {
+      expect(await runClient(open.url, 'identify')).toMatchObject({ ok: true, product_vendor: 'Microsoft Corporation' });
+    } finally {
+      await open.stop();
+    }
   });
 });

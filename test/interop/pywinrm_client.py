@@ -1,6 +1,7 @@
 """Drives the emulator with the real pywinrm (Debian python3-winrm 0.3.0).
 
-Usage: /usr/bin/python3 pywinrm_client.py URL USER PASSWORD OPERATION
+Usage: /usr/bin/python3 pywinrm_client.py URL USER PASSWORD OPERATION [ARGUMENT]
+       (environment: PYWINRM_TRANSPORT, PYWINRM_ENCRYPTION; see main)
 
 Envelopes are built the way pywinrm builds its own (Protocol._get_soap_header
 rendered by xmltodict, as in Protocol.open_shell) and sent with
@@ -11,6 +12,7 @@ namespace URI. Prints one JSON object on stdout.
 """
 import ast
 import json
+import os
 import sys
 import uuid
 import xml.etree.ElementTree as ET
@@ -247,7 +249,18 @@ def main(argv):
         sys.stderr.write('usage: pywinrm_client.py URL USER PASSWORD {%s} [ARGUMENT]\n' % '|'.join(OPERATIONS))
         return 2
     url, user, password, operation = argv[1:5]
-    protocol = winrm.Protocol(url, transport='plaintext', username=user, password=password)
+    # PYWINRM_TRANSPORT: plaintext (Basic over http), ssl (Basic over https), ntlm (Negotiate,
+    # sealed per PYWINRM_ENCRYPTION: auto, always or never). The emulator's certificate is
+    # self-signed, so https runs with server_cert_validation='ignore'.
+    transport = os.environ.get('PYWINRM_TRANSPORT', 'plaintext')
+    protocol = winrm.Protocol(
+        url,
+        transport=transport,
+        username=user,
+        password=password,
+        server_cert_validation='ignore',
+        message_encryption=os.environ.get('PYWINRM_ENCRYPTION', 'auto'),
+    )
     try:
         result = OPERATIONS[operation](protocol, *argv[5:])
     except Exception as e:  # reported, so the test shows what the client saw

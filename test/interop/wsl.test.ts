@@ -38,14 +38,20 @@ interface WslRun {
   dir: string;
 }
 
-function runWsl(port: number, args: readonly string[]): Promise<WslRun> {
+/**
+ * Runs wsl against 127.0.0.1:port. Over plain HTTP unless `caCert` is given: then
+ * over HTTPS (WSNOSSL unset), and wsl finds the certificate as <endpoint>.crt in
+ * its working directory and has curl verify the server with it (--cacert).
+ */
+function runWsl(port: number, args: readonly string[], caCert?: string): Promise<WslRun> {
   const dir = tempDir('wsl-interop-');
+  if (caCert !== undefined) fs.writeFileSync(`${dir}/127.0.0.1:${port}.crt`, caCert);
   const env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: dir,
     SHELL: '/bin/bash',
     LANG: 'C.UTF-8',
-    WSNOSSL: '1',
+    ...(caCert === undefined ? { WSNOSSL: '1' } : {}),
     KEEPHISTORY: '0',
     OUTLEVEL: '1',
     WSENDPOINT: `127.0.0.1:${port}`,
@@ -208,5 +214,43 @@ requireOrSkip('wsl', missing.length === 0, missing)('wsl 0.2.1 (Dell Wsman Shell
     expect(r.output).toContain('GpoPrefix is required');
     // The DMTF EPR carried __cimnamespace, which wsl pasted into its invoke.
     expect(sentInvoke(r.dir)).toMatch(/<wsman:Selector Name="__cimnamespace">root\/Microsoft\/IPAM<\/wsman:Selector>/i);
+  });
+});
+
+requireOrSkip('wsl', missing.length === 0, missing)('wsl over HTTPS (curl verifying the emulator certificate)', () => {
+  let emu: TestEmulator;
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    emu = await startEmulator();
+  });
+  afterAll(async () => {
+    await emu.stop();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  test('identify check and an enumeration over TLS', async () => {
+    const httpsPort = Number(new URL(emu.httpsUrl).port);
+    const cert = fs.readFileSync(`${emu.dataDir}/tls/cert.pem`, 'utf8');
+    const id = await runWsl(httpsPort, ['identify', 'check'], cert);
+    dirs.push(id.dir);
+    expect(id.code).toBe(0);
+    // wsl logs the curl command it ran: https, with the certificate as CA, not --insecure.
+    const written = fs
+      .readdirSync(id.dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => fs.readFileSync(`${e.parentPath}/${e.name}`, 'utf8'))
+      .join('\n');
+    const curlLine = written.split('\n').find((l) => l.startsWith('curl ')) ?? '';
+    expect(curlLine).toContain(`https://127.0.0.1:${httpsPort}/wsman`);
+    expect(curlLine).toContain('--cacert');
+    const resp = child(bodyOf(id.envelopes[0] as XmlElement), NS.identity, 'IdentifyResponse') as XmlElement;
+    expect(textOf(child(resp, NS.identity, 'ProductVendor') as XmlElement)).toBe('Microsoft Corporation');
+
+    const en = await runWsl(httpsPort, ['enum', WMI_CLASS], cert);
+    dirs.push(en.dir);
+    expect(en.code).toBe(0);
+    expect(enumerationItems(en).map((i) => propsOf(i).ServerName)).toEqual(['ipam1.contoso.com']);
+    // The request really went over TLS: the emulator logged it on the HTTPS port.
+    expect(emu.logs().some((l) => l.includes('"msg":"request"') && l.includes('"tls":true'))).toBe(true);
   });
 });
