@@ -33,6 +33,7 @@ import { SqlServerDirectory } from './storage/sqlServers';
 import { StateStore } from './storage/stateStore';
 import { EnumerationContexts } from './wsman/enumeration/contexts';
 import { WsmanHandler } from './wsman/handler';
+import { MessageSecurity } from './security/messageSecurity';
 
 export interface EmulatorOptions {
   /** A fixture file, or an already parsed fixture object (validated here). */
@@ -73,6 +74,8 @@ interface Parts {
   readonly accounts: AccountAuthenticator;
   /** The data directory, or a temporary one standing in for ':memory:'. */
   readonly dataDirOnDisk: string;
+  /** The key WS-Security replies are signed with: the TLS certificate's, set at start. */
+  readonly signing: { key?: { privateKeyPem: string; certificatePem: string } };
 }
 
 export interface StartOptions {
@@ -137,7 +140,10 @@ export class Emulator {
       .register(IPAM_NAMESPACE, new JobProvider(jobs))
       .register(IPAM_NAMESPACE, new FleetProvider(fleet, ipam, jobs));
     const enumerations = new EnumerationContexts();
+    const accounts = new AccountAuthenticator();
+    const signing: { key?: { privateKeyPem: string; certificatePem: string } } = {};
     const handler = new WsmanHandler({
+      security: new MessageSecurity(fixture.certificateMappings, accounts, () => signing.key),
       registry,
       providers,
       enumerations,
@@ -156,8 +162,7 @@ export class Emulator {
       dataDir,
       clearEnumerations: (fqdn) => enumerations.clearHost(fqdn),
     });
-    const accounts = new AccountAuthenticator();
-    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, dataDirOnDisk: dataDir });
+    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, dataDirOnDisk: dataDir, signing });
   }
 
   /**
@@ -201,11 +206,13 @@ export class Emulator {
       for (const host of this.fleet.hosts) {
         if (host.port !== undefined && host.port !== main.port) this.listeners.push(await startListener(app, { listen, port: host.port }));
       }
+      // The certificate serves HTTPS and signs WS-Security replies, so it is loaded even without HTTPS.
+      const names = [...this.fleet.hosts.map((h) => h.fqdn), ...this.fleet.hosts.map((h) => h.computerName)];
+      this.tls = await loadOrCreateCertificate(this.parts.dataDirOnDisk, names, opts.tls);
+      if (this.tls.generated) this.log.info({ thumbprint: this.tls.thumbprint }, 'made a self-signed certificate for HTTPS and WS-Security');
+      this.parts.signing.key = { privateKeyPem: this.tls.key, certificatePem: this.tls.cert };
       const httpsPort = opts.httpsPort ?? (this.fleet.https.enabled ? this.fleet.https.port : false);
       if (httpsPort !== false) {
-        const names = [...this.fleet.hosts.map((h) => h.fqdn), ...this.fleet.hosts.map((h) => h.computerName)];
-        this.tls = await loadOrCreateCertificate(this.parts.dataDirOnDisk, names, opts.tls);
-        if (this.tls.generated) this.log.info({ thumbprint: this.tls.thumbprint }, 'made a self-signed certificate for the HTTPS listener');
         this.httpsListener = await startListener(app, { listen, port: httpsPort, tls: this.tls });
         this.listeners.push(this.httpsListener);
       }

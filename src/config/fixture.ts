@@ -207,6 +207,10 @@ export function validateFixture(data: unknown, source: string): Fixture {
       problems.push(`/hosts/${i}/ipam/schemaVersion: give it with ipam.provisioned`);
     }
   });
+  (fx.certificateMappings ?? []).forEach((m, i) => {
+    if (m.host !== '*' && !hosts.has(m.host.toLowerCase())) problems.push(`/certificateMappings/${i}/host: ${m.host} is not one of the hosts (or '*')`);
+    if (m.thumbprint.replace(/:/g, '').length !== 40) problems.push(`/certificateMappings/${i}/thumbprint: a SHA-1 thumbprint is 40 hex digits`);
+  });
   if (fx.defaultHost !== undefined && !hosts.has(fx.defaultHost.toLowerCase())) {
     problems.push(`/defaultHost: ${fx.defaultHost} is not one of the hosts`);
   }

@@ -127,7 +127,9 @@ async function serveWsman(deps: AppDeps, req: Request, res: Response): Promise<v
     drainAndChallenge(req, res, host);
     return;
   }
-  if (auth.kind === 'anonymous' && !auth.identifyOnly) {
+  // Without credentials only an unauthenticated Identify proceeds, or, where WS-Security
+  // is enabled, a request that may log on with its signature (the handler decides).
+  if (auth.kind === 'anonymous' && !auth.identifyOnly && !host.policy.auth.certificate) {
     drainAndChallenge(req, res, host);
     return;
   }

@@ -27,11 +27,28 @@ const w = (local: string) => ({ ns: NS.wsman, prefix: 'w', local });
 const a = (local: string) => ({ ns: NS.addressing, prefix: 'a', local });
 const n = (local: string) => ({ ns: NS.enumeration, prefix: 'n', local });
 const s = (local: string) => ({ ns: NS.soap, prefix: 's', local });
+const wsse = (local: string) => ({ ns: NS.wsse, prefix: 'wsse', local });
+
+/**
+ * The faults of OASIS WSS 1.1 SOAP Message Security §12 (a Sender fault with a
+ * wsse: subcode and the spec's reason). WinRM has no WS-Security; these are the
+ * emulator's, sent with the WS-Addressing fault action and no WinRM code.
+ */
+const wssFault = (local: string, reason: string) =>
+  ({ subcode: wsse(local), code: 'Sender', action: ACTION.addressingFault, reason, httpStatus: 500 }) as const;
 
 /** ERROR_WSMAN_* codes are 0x80338000 + n (winerror.h). */
 const WSMAN = (offset: number): number => 0x80338000 + offset;
 
 export const FAULTS = {
+  WssUnsupportedSecurityToken: wssFault('UnsupportedSecurityToken', 'An unsupported token was provided.'),
+  WssUnsupportedAlgorithm: wssFault('UnsupportedAlgorithm', 'An unsupported signature or encryption algorithm was used.'),
+  WssInvalidSecurity: wssFault('InvalidSecurity', 'An error was discovered processing the <wsse:Security> header.'),
+  WssInvalidSecurityToken: wssFault('InvalidSecurityToken', 'An invalid security token was provided.'),
+  WssFailedAuthentication: wssFault('FailedAuthentication', 'The security token could not be authenticated or authorized.'),
+  WssFailedCheck: wssFault('FailedCheck', 'The signature or decryption was invalid.'),
+  WssSecurityTokenUnavailable: wssFault('SecurityTokenUnavailable', 'Referenced security token could not be retrieved.'),
+  WssMessageExpired: wssFault('MessageExpired', 'The message has expired.'),
   AccessDenied: {
     subcode: w('AccessDenied'),
     code: 'Sender',

@@ -8,13 +8,14 @@ import type { ClassRegistry } from '../cim/registry';
 import { groupsFor, isAllowed, type Access } from '../fleet/authorization';
 import type { FleetHost, Principal } from '../fleet/fleet';
 import type { ProviderRegistry } from '../providers/registry';
+import type { MessageSecurity, SignedCaller } from '../security/messageSecurity';
 import type { EventSink } from '../providers/types';
 import { parseXml, XmlSyntaxError } from '../xml/parse';
 import type { EnumerationContexts } from './enumeration/contexts';
 import { WsmanFault } from './faults';
 import { ACTION, NS } from './namespaces';
 import { writeFault, type ReplyContext } from './reply';
-import { checkAddressing, parseRequest, type WsmanRequest } from './request';
+import { checkAddressing, parseRequest, SECURITY_HEADER, type WsmanRequest } from './request';
 import { resolveResource } from './resource';
 import { writeWmiError } from './wmiError';
 import { codecFor, type OperationContext, type WsmanServices } from './ops/context';
@@ -45,6 +46,8 @@ export interface EnvelopeLog {
   messageId?: string;
   fault?: string;
   faultMessage?: string;
+  /** The thumbprint of the certificate a WS-Security signature was made with. */
+  signedBy?: string;
 }
 
 export type HandlerOutcome =
@@ -57,7 +60,11 @@ export interface HandlerDeps {
   readonly enumerations: EnumerationContexts;
   /** Called with unexpected errors (bugs), which become w:InternalError. */
   readonly onInternalError: (err: unknown, log: EnvelopeLog) => void;
+  /** WS-Security: signed requests as logons, signed replies. */
+  readonly security?: MessageSecurity;
 }
+
+const SECURITY_UNDERSTOOD: ReadonlySet<string> = new Set([SECURITY_HEADER]);
 
 export class WsmanHandler {
   private readonly services: WsmanServices;
@@ -74,33 +81,69 @@ export class WsmanHandler {
       lang: req?.locale !== undefined ? req.locale || 'en-US' : '',
       machine: input.host.fqdn,
     });
+    const security = this.deps.security;
+    const signedRequest = security?.applies(input.xml, input.host) === true;
+    let caller: SignedCaller | undefined;
+    const reply = (status: number, body: string): HandlerOutcome => ({
+      kind: 'reply',
+      status,
+      // WSS: a verified signed request gets a signed reply (and only then: a client without
+      // WS-Security would fault on a mustUnderstand Security header it did not ask for).
+      body: caller && security ? security.sign(body) : body,
+      log,
+    });
     try {
-      req = parseRequest(parseXml(input.xml));
+      req = parseRequest(parseXml(input.xml), signedRequest ? SECURITY_UNDERSTOOD : undefined);
       log.messageId = req.messageId;
       log.action = req.action;
       log.resourceUri = req.resourceUri;
       const body = req.bodyElement;
-      if (body && body.ns === NS.identity && body.local === 'Identify') {
-        log.op = 'Identify';
-        return { kind: 'reply', status: 200, body: identify(input.host, input.principal !== null), log };
+      const isIdentify = body !== undefined && body.ns === NS.identity && body.local === 'Identify';
+      if (signedRequest && security) {
+        caller = security.authenticate(input.xml, input.host);
+        log.signedBy = caller.thumbprint;
       }
-      if (input.principal === null) return { kind: 'authenticationRequired', log };
+      const principal = this.principalOf(input, caller);
+      if (isIdentify) {
+        log.op = 'Identify';
+        return reply(200, identify(input.host, principal !== null));
+      }
+      if (principal === null) return { kind: 'authenticationRequired', log };
+      if (input.host.policy.auth.requireSignature && !caller) {
+        throw new WsmanFault('WssInvalidSecurity', { extra: `${input.host.fqdn} requires every request to be signed with WS-Security (an X.509 certificate mapped to an account).` });
+      }
       checkAddressing(req);
-      const ctx = this.operationContext(req, input, input.principal, rc());
-      const reply = await this.withTimeout(ctx, this.route(ctx, log));
-      return { kind: 'reply', status: 200, body: reply, log };
+      const ctx = this.operationContext(req, input, principal, rc());
+      const out = await this.withTimeout(ctx, this.route(ctx, log));
+      return reply(200, out);
     } catch (err) {
       const fault = this.toFault(err, log);
       log.fault = `${fault.spec.subcode.prefix}:${fault.spec.subcode.local}`;
       log.faultMessage = fault.message;
-      if (input.principal === null && !(err instanceof XmlSyntaxError) && log.op !== 'Identify') {
-        // An unauthenticated request learns nothing but that it must authenticate.
+      // An unauthenticated request learns nothing but that it must authenticate; one that
+      // tried to log on with a signature is told why the signature was refused.
+      if (input.principal === null && !signedRequest && !(err instanceof XmlSyntaxError) && log.op !== 'Identify') {
         return { kind: 'authenticationRequired', log };
       }
       const codec = codecFor({ services: this.services, userAgent: input.userAgent }, 'dmtf');
       const body = writeFault(fault, rc(), (w, e) => writeWmiError(w, e, this.services.registry, codec));
-      return { kind: 'reply', status: fault.httpStatus, body, log };
+      return reply(fault.httpStatus, body);
     }
+  }
+
+  /**
+   * Who is calling: the HTTP logon, or the account the signature's certificate maps to.
+   * Both present must agree.
+   */
+  private principalOf(input: IncomingEnvelope, caller: SignedCaller | undefined): Principal | null {
+    const http = input.principal;
+    if (!caller) return http;
+    if (http && (http.name.toLowerCase() !== caller.principal.name.toLowerCase() || http.authority !== caller.principal.authority)) {
+      throw new WsmanFault('WssFailedAuthentication', {
+        extra: `The request logged on as ${http.authority}\\${http.name} but is signed with a certificate mapped to ${caller.principal.authority}\\${caller.principal.name}.`,
+      });
+    }
+    return http ?? caller.principal;
   }
 
   private route(ctx: OperationContext, log: EnvelopeLog): Promise<string> {

@@ -21,6 +21,8 @@ export const NS = {
   xsi: XSI_NS,
   xsd: XSD_NS,
   msftwinrm: 'http://schemas.microsoft.com/wbem/wsman/1/msftwinrm.xsd',
+  /** OASIS WSS 1.0 SOAP Message Security (the wsse: fault subcodes). */
+  wsse: 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd',
 } as const;
 
 /** Prefixes used in replies: Windows' own, except `wsman` inside EPRs (see epr.ts). */

@@ -106,7 +106,11 @@ export function writeFault(
   w.open('s:Code');
   w.leaf('s:Value', undefined, `s:${spec.code}`);
   if (spec.code === 'Sender' || spec.code === 'Receiver') {
-    w.open('s:Subcode').leaf('s:Value', undefined, `${spec.subcode.prefix}:${spec.subcode.local}`).close();
+    // A subcode prefix the envelope does not declare (wsse:) is declared where it is used.
+    const declared = `xmlns:${spec.subcode.prefix}` in ENVELOPE_ATTRS;
+    w.open('s:Subcode')
+      .leaf('s:Value', declared ? undefined : { [`xmlns:${spec.subcode.prefix}`]: spec.subcode.ns }, `${spec.subcode.prefix}:${spec.subcode.local}`)
+      .close();
   }
   w.close();
   w.open('s:Reason').leaf('s:Text', { 'xml:lang': rc.lang }, reasonText(fault.message)).close();

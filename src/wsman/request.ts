@@ -92,7 +92,11 @@ function xmlLang(el: XmlElement | undefined): string | undefined {
   return el ? attr(el, 'http://www.w3.org/XML/1998/namespace', 'lang') : undefined;
 }
 
-export function parseRequest(envelope: XmlElement): WsmanRequest {
+/** The wsse:Security header: understood only where WS-Security is enabled (the handler says so). */
+export const SECURITY_HEADER = `${NS.wsse}|Security`;
+
+/** `alsoUnderstood`: header keys (`ns|local`) the caller processes itself, such as SECURITY_HEADER. */
+export function parseRequest(envelope: XmlElement, alsoUnderstood: ReadonlySet<string> = new Set()): WsmanRequest {
   if (envelope.local !== 'Envelope' || envelope.ns !== NS.soap) {
     if (envelope.local === 'Envelope' && envelope.ns === SOAP11_ENVELOPE) {
       // SOAP 1.2 Part 1 §5.4.7: a SOAP 1.1 envelope gets env:VersionMismatch.
@@ -119,7 +123,7 @@ export function parseRequest(envelope: XmlElement): WsmanRequest {
     const seen = new Set<string>();
     for (const h of elements(header)) {
       const key = `${h.ns}|${h.local}`;
-      if (mustUnderstand(h) && !UNDERSTOOD.has(key)) {
+      if (mustUnderstand(h) && !UNDERSTOOD.has(key) && !alsoUnderstood.has(key)) {
         throw new WsmanFault('MustUnderstand', { notUnderstood: { ns: h.ns, local: h.local, prefix: h.prefix } });
       }
       if (UNDERSTOOD.has(key)) {

@@ -7,7 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
 import { ALGORITHM, BASE64_ENCODING_TYPE, WSSE_NS, WSU_NS, X509V3_VALUE_TYPE } from '../../../src/security/wsSecurity';
 import { ACTION, NS } from '../../support/soap';
-import type { TestIdentity } from './certificates';
+import type { TestIdentity } from '../../support/certificates';
 
 export interface IndependentSignOptions {
   identity: TestIdentity;

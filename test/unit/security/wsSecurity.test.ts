@@ -11,7 +11,7 @@ import {
   type VerifyOptions,
 } from '../../../src/security/wsSecurity';
 import { ACTION, NS, child, childrenNamed, elements, envelope, parseXml, textOf, attr } from '../../support/soap';
-import { makeCertificate, type TestIdentity } from './certificates';
+import { makeCertificate, type TestIdentity } from '../../support/certificates';
 import { wcfStyleSignedRequest } from './independentSigner';
 
 const SOAP_BODY = `{${NS.soap}}Body`;
