@@ -64,6 +64,8 @@ function onTheWire(fault: WsmanFault): WireFault {
 
 type Row = [name: FaultName, subNs: string, subLocal: string, code: string, action: string, winrmCode: number | undefined];
 
+const WSSE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
+
 /** wsman-facts.md §1, §5, §6 (codes in decimal as f:WSManFault/@Code carries them). */
 const TABLE: Row[] = [
   ['AccessDenied', WSMAN, 'AccessDenied', 'Sender', ACTION_WSMAN, 5],
@@ -83,6 +85,15 @@ const TABLE: Row[] = [
   ['SchemaValidationError', WSMAN, 'SchemaValidationError', 'Sender', ACTION_WSMAN, 2150858817],
   ['TimedOut', WSMAN, 'TimedOut', 'Receiver', ACTION_WSMAN, 2150858793],
   ['UnsupportedFeature', WSMAN, 'UnsupportedFeature', 'Sender', ACTION_WSMAN, 2150858818],
+  // OASIS WSS 1.1 §12: declared on the subcode value itself (the envelope has no wsse prefix).
+  ['WssUnsupportedSecurityToken', WSSE, 'UnsupportedSecurityToken', 'Sender', ACTION_ADDR, undefined],
+  ['WssUnsupportedAlgorithm', WSSE, 'UnsupportedAlgorithm', 'Sender', ACTION_ADDR, undefined],
+  ['WssInvalidSecurity', WSSE, 'InvalidSecurity', 'Sender', ACTION_ADDR, undefined],
+  ['WssInvalidSecurityToken', WSSE, 'InvalidSecurityToken', 'Sender', ACTION_ADDR, undefined],
+  ['WssFailedAuthentication', WSSE, 'FailedAuthentication', 'Sender', ACTION_ADDR, undefined],
+  ['WssFailedCheck', WSSE, 'FailedCheck', 'Sender', ACTION_ADDR, undefined],
+  ['WssSecurityTokenUnavailable', WSSE, 'SecurityTokenUnavailable', 'Sender', ACTION_ADDR, undefined],
+  ['WssMessageExpired', WSSE, 'MessageExpired', 'Sender', ACTION_ADDR, undefined],
 ];
 
 describe('the fault table', () => {
