@@ -13,6 +13,7 @@ import { EmulatorControl } from './admin/control';
 import { AccountAuthenticator } from './fleet/authentication';
 import { Fleet } from './fleet/fleet';
 import { adminRouter } from './http/admin';
+import { NegotiateAuthenticator } from './http/negotiate';
 import { createApp, startListener, type RunningListener } from './http/server';
 import { loadOrCreateCertificate, type TlsMaterial } from './http/tls';
 import { Dispatcher } from './jobs/dispatcher';
@@ -196,6 +197,7 @@ export class Emulator {
     const app = createApp({
       fleet: this.fleet,
       accounts: this.parts.accounts,
+      negotiate: new NegotiateAuthenticator(this.parts.accounts),
       handler: this.parts.handler,
       log: this.log,
       admin: adminRouter(this.fleet, this.parts.accounts, this.control, this.log),

@@ -4,6 +4,7 @@
  */
 import crypto from 'node:crypto';
 import type { Fixture, FixtureAccount, FixtureOs, FixturePolicy } from '../config/fixture';
+import { ntHash } from '../security/ntlm/ntlmv2';
 import { DEFAULT_LOCKOUT, type LockoutPolicy } from './lockout';
 
 export interface WinRmPolicy {
@@ -48,6 +49,8 @@ export interface Account {
   readonly disabled: boolean;
   /** SHA-256 of the password, so comparisons are constant-time and the text is not kept around. */
   readonly passwordDigest: Buffer;
+  /** The NT one-way function of the password (MD4 of UTF-16LE), what an NTLM logon is checked with; memory only. */
+  readonly ntHash: Buffer;
 }
 
 export interface Principal {
@@ -87,6 +90,7 @@ function toAccount(a: FixtureAccount, authority: string): Account {
     groups: a.groups ?? [],
     disabled: a.disabled ?? false,
     passwordDigest: digest(a.password),
+    ntHash: ntHash(a.password),
   };
 }
 

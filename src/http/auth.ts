@@ -1,8 +1,9 @@
 /**
- * Authentication of a request against the host's accounts. Basic for now
- * (Negotiate/NTLM is a later layer). A request without credentials gets the
- * challenge Windows sends (reference/wsman-wire.md §1): Negotiate and
- * Basic realm="WSMAN" as separate WWW-Authenticate headers.
+ * Authentication of a request against the host's accounts: Basic here, Negotiate
+ * handed to negotiate.ts (its handshake lives on the connection). A request
+ * without credentials gets the challenge Windows sends (reference/wsman-wire.md
+ * §1): Negotiate and Basic realm="WSMAN" as separate WWW-Authenticate headers,
+ * each only where the host enables the scheme.
  */
 import type { IncomingMessage } from 'node:http';
 import type { AccountAuthenticator } from '../fleet/authentication';
@@ -10,6 +11,8 @@ import type { FleetHost, Principal } from '../fleet/fleet';
 
 export type AuthOutcome =
   | { readonly kind: 'authenticated'; readonly principal: Principal; readonly scheme: 'Basic' }
+  /** A Negotiate token (base64) for the connection's handshake. */
+  | { readonly kind: 'negotiate'; readonly token: string }
   /** No credentials; only an unauthenticated Identify may proceed. */
   | { readonly kind: 'anonymous'; readonly identifyOnly: boolean }
   | { readonly kind: 'rejected'; readonly reason: string; readonly user?: string };
@@ -35,6 +38,10 @@ export function authenticateRequest(req: IncomingMessage, host: FleetHost, accou
   const space = header.indexOf(' ');
   const scheme = (space === -1 ? header : header.slice(0, space)).toLowerCase();
   const token = space === -1 ? '' : header.slice(space + 1).trim();
+  if (scheme === 'negotiate') {
+    if (!host.policy.auth.negotiate) return { kind: 'rejected', reason: 'Negotiate authentication is disabled on this host' };
+    return { kind: 'negotiate', token };
+  }
   if (scheme !== 'basic') return { kind: 'rejected', reason: `the ${scheme} scheme is not supported here` };
   if (!host.policy.auth.basic) return { kind: 'rejected', reason: 'Basic authentication is disabled on this host' };
   if (!secure && !host.policy.allowUnencrypted) return { kind: 'rejected', reason: 'Basic over unencrypted HTTP is refused (AllowUnencrypted is false)' };

@@ -34,6 +34,13 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
     drain(req);
     return Promise.resolve({ kind: 'unsupportedMediaType' });
   }
+  return readRaw(req, limit).then((r) => (r.kind === 'ok' ? decode(r.bytes, charset) : r));
+}
+
+export type RawBodyResult = { readonly kind: 'ok'; readonly bytes: Buffer } | { readonly kind: 'tooLarge'; readonly limit: number } | { readonly kind: 'aborted' };
+
+/** Reads the body's bytes, up to `limit` (past it the rest is drained and refused). */
+export function readRaw(req: IncomingMessage, limit: number): Promise<RawBodyResult> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     drain(req);
@@ -43,7 +50,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
-    const finish = (r: BodyResult): void => {
+    const finish = (r: RawBodyResult): void => {
       if (settled) return;
       settled = true;
       resolve(r);
@@ -60,11 +67,18 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
       }
       chunks.push(chunk);
     });
-    req.on('end', () => finish(decode(Buffer.concat(chunks, size), charset)));
+    req.on('end', () => finish({ kind: 'ok', bytes: Buffer.concat(chunks, size) }));
     req.on('aborted', () => finish({ kind: 'aborted' }));
     req.on('error', () => finish({ kind: 'aborted' }));
     req.on('close', () => finish({ kind: 'aborted' }));
   });
+}
+
+/** True when the request has no body at all (Content-Length 0, or neither length nor chunking). */
+export function hasNoBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  if (length !== undefined) return Number(length) === 0;
+  return req.headers['transfer-encoding'] === undefined;
 }
 
 /** Reads and discards the rest of a refused body (so the reply is not lost to a reset), up to a cap. */

@@ -9,14 +9,18 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AccountAuthenticator } from '../fleet/authentication';
-import type { Fleet, FleetHost } from '../fleet/fleet';
+import type { Fleet, FleetHost, Principal } from '../fleet/fleet';
 import type { Logger } from '../log';
 import type { EventSink } from '../providers/types';
 import { WsmanFault } from '../wsman/faults';
 import type { WsmanHandler } from '../wsman/handler';
 import { writeFault } from '../wsman/reply';
+import { NtlmError } from '../security/ntlm';
+import type { HandlerOutcome } from '../wsman/handler';
 import { authenticateRequest, challenges } from './auth';
-import { encodeReply, measureIn, readBody, type BodyEncoding } from './body';
+import { decode, encodeReply, hasNoBody, measureIn, readBody, readRaw, type BodyEncoding, type BodyResult } from './body';
+import type { NegotiateAuthenticator, NegotiateSession } from './negotiate';
+import { frameSealed, isEncryptedContentType, parseSealed, SealedFramingError } from '../security/sealedMessage';
 import { resolveHost } from '../fleet/routing';
 
 export interface ListenerOptions {
@@ -50,6 +54,7 @@ const NO_EVENTS: EventSink = {
 export interface AppDeps {
   readonly fleet: Fleet;
   readonly accounts: AccountAuthenticator;
+  readonly negotiate: NegotiateAuthenticator;
   readonly handler: WsmanHandler;
   readonly log: Logger;
   /** The admin API, mounted at /_emulator. */
@@ -97,8 +102,8 @@ async function serveWsman(deps: AppDeps, req: Request, res: Response): Promise<v
   const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
   const entry: Record<string, unknown> = {
     method: req.method,
-    tls: secure,
     path: req.path,
+    tls: secure,
     client: req.socket.remoteAddress,
     host: 'host' in route ? route.host.fqdn : route.unknownHost,
     userAgent: req.headers['user-agent'],
@@ -120,23 +125,119 @@ async function serveWsman(deps: AppDeps, req: Request, res: Response): Promise<v
   }
   const host = route.host;
 
+  // Who is calling: Basic, a Negotiate leg, the connection's Negotiate logon, or nobody yet.
+  let principal: Principal | null = null;
+  let session: NegotiateSession | undefined;
   const auth = authenticateRequest(req, host, deps.accounts, secure);
-  if (auth.kind === 'rejected') {
-    entry.authError = auth.reason;
-    if (auth.user) entry.user = auth.user;
-    drainAndChallenge(req, res, host);
-    return;
+  switch (auth.kind) {
+    case 'rejected':
+      entry.authError = auth.reason;
+      if (auth.user) entry.user = auth.user;
+      drainAndChallenge(req, res, host);
+      return;
+    case 'negotiate': {
+      const step = deps.negotiate.step(req.socket, host, auth.token);
+      if (step.kind === 'continue') {
+        entry.auth = 'Negotiate';
+        entry.leg = 'challenge';
+        req.resume();
+        res.status(401).setHeader('WWW-Authenticate', step.wwwAuthenticate);
+        res.setHeader('Content-Length', 0);
+        res.end();
+        return;
+      }
+      if (step.kind === 'failed') {
+        entry.authError = step.reason;
+        if (step.user) entry.user = step.user;
+        drainAndChallenge(req, res, host);
+        return;
+      }
+      session = step.session;
+      principal = session.principal;
+      entry.auth = 'Negotiate';
+      if (step.wwwAuthenticate) res.setHeader('WWW-Authenticate', step.wwwAuthenticate);
+      break;
+    }
+    case 'authenticated':
+      principal = auth.principal;
+      entry.auth = 'Basic';
+      break;
+    case 'anonymous':
+      session = deps.negotiate.session(req.socket, host);
+      if (session) {
+        principal = session.principal;
+        entry.auth = 'Negotiate';
+      } else if (!auth.identifyOnly && !host.policy.auth.certificate) {
+        // Without credentials only an unauthenticated Identify proceeds, or, where WS-Security
+        // is enabled, a request that may log on with its signature (the handler decides).
+        drainAndChallenge(req, res, host);
+        return;
+      }
+      break;
   }
-  // Without credentials only an unauthenticated Identify proceeds, or, where WS-Security
-  // is enabled, a request that may log on with its signature (the handler decides).
-  if (auth.kind === 'anonymous' && !auth.identifyOnly && !host.policy.auth.certificate) {
-    drainAndChallenge(req, res, host);
-    return;
-  }
-  const principal = auth.kind === 'authenticated' ? auth.principal : null;
   if (principal) entry.user = `${principal.authority}\\${principal.name}`;
 
+  if (session && hasNoBody(req)) {
+    // pywinrm and Go winrm POST nothing to set up the Negotiate context for sealing, and need a 200.
+    entry.emptyBody = true;
+    req.resume();
+    res.status(200).setHeader('Content-Length', 0);
+    res.end();
+    return;
+  }
+
+  if (isEncryptedContentType(req.headers['content-type'])) {
+    if (!session) {
+      // Sealed with a context this connection does not have (a new connection, a dropped logon): log on again.
+      entry.authError = 'an encrypted body on a connection without a Negotiate logon';
+      drainAndChallenge(req, res, host);
+      return;
+    }
+    await serveSealed(deps, req, res, host, session, entry);
+    return;
+  }
+
+  if (session && !secure && !host.policy.allowUnencrypted) {
+    // AllowUnencrypted=false: a Negotiate logon over plain HTTP must seal its messages. Windows
+    // answers 500 (pywinrm issue #129 and #208); the fault is our choice (docs/security.md).
+    req.resume();
+    const fault = new WsmanFault('AccessDenied', {
+      extra: `Unencrypted traffic is disabled on ${host.fqdn} (AllowUnencrypted is false): seal the messages (Negotiate message encryption) or use HTTPS.`,
+    });
+    entry.fault = 'w:AccessDenied';
+    entry.authError = 'an unencrypted body over HTTP (AllowUnencrypted is false)';
+    sendXml(res, 500, writeFault(fault, { relatesTo: undefined, lang: '', machine: host.fqdn }, () => undefined), 'utf-8');
+    return;
+  }
+
   const body = await readBody(req, host.policy.maxEnvelopeSize);
+  if (body.kind !== 'ok') {
+    refuseBody(res, body, host, entry);
+    return;
+  }
+  const outcome = await handleEnvelope(deps, req, host, principal, body.text, body.encoding);
+  Object.assign(entry, outcome.log);
+  if (outcome.kind === 'authenticationRequired') {
+    challenge(res, host);
+    return;
+  }
+  sendXml(res, outcome.status, outcome.body, body.encoding);
+}
+
+function handleEnvelope(deps: AppDeps, req: Request, host: FleetHost, principal: Principal | null, xml: string, encoding: BodyEncoding): Promise<HandlerOutcome> {
+  return deps.handler.handle({
+    xml,
+    host,
+    principal,
+    userAgent: req.headers['user-agent'],
+    clientAddress: req.socket.remoteAddress ?? 'unknown',
+    events: NO_EVENTS,
+    measure: measureIn(encoding),
+  });
+}
+
+/** A body that could not be read: the HTTP status (and fault) Windows gives. */
+function refuseBody(res: Response, body: Exclude<BodyResult, { kind: 'ok' }>, host: FleetHost, entry: Record<string, unknown>): void {
   switch (body.kind) {
     case 'aborted':
       entry.aborted = true;
@@ -165,22 +266,73 @@ async function serveWsman(deps: AppDeps, req: Request, res: Response): Promise<v
       return;
     }
   }
+}
 
-  const outcome = await deps.handler.handle({
-    xml: body.text,
-    host,
-    principal,
-    userAgent: req.headers['user-agent'],
-    clientAddress: req.socket.remoteAddress ?? 'unknown',
-    events: NO_EVENTS,
-    measure: measureIn(body.encoding),
-  });
-  Object.assign(entry, outcome.log);
-  if (outcome.kind === 'authenticationRequired') {
-    challenge(res, host);
+/** Room for the MIME framing and the signature around a sealed envelope. */
+const SEALING_OVERHEAD = 1024;
+
+/**
+ * A sealed request (MS-WSMV 2.2.9.1.1): unseal it with the connection's NTLM
+ * session, handle it, seal the reply (faults too). One at a time per connection,
+ * because both directions' sequence numbers must follow the wire order.
+ */
+async function serveSealed(deps: AppDeps, req: Request, res: Response, host: FleetHost, session: NegotiateSession, entry: Record<string, unknown>): Promise<void> {
+  entry.sealed = true;
+  const raw = await readRaw(req, host.policy.maxEnvelopeSize + SEALING_OVERHEAD);
+  if (raw.kind !== 'ok') {
+    refuseBody(res, raw, host, entry);
     return;
   }
-  sendXml(res, outcome.status, outcome.body, body.encoding);
+  const run = session.queue.then(async () => {
+    let plain: Buffer;
+    let charset: string | undefined;
+    try {
+      const message = parseSealed(req.headers['content-type'] ?? '', raw.bytes);
+      charset = message.charset;
+      plain = session.security.unseal(message.sealed, message.signature);
+    } catch (err) {
+      if (err instanceof SealedFramingError) {
+        entry.sealError = err.message;
+        res.status(err.kind === 'unsupported' ? 415 : 400).setHeader('Content-Length', 0);
+        res.end();
+        return;
+      }
+      if (err instanceof NtlmError) {
+        // Altered, replayed or reordered: the connection's logon is not trusted any more.
+        entry.sealError = `${err.code}: ${err.detail}`;
+        deps.negotiate.drop(req.socket);
+        res.status(400).setHeader('Connection', 'close');
+        res.setHeader('Content-Length', 0);
+        res.end();
+        return;
+      }
+      throw err;
+    }
+    if (plain.length > host.policy.maxEnvelopeSize) {
+      refuseBody(res, { kind: 'tooLarge', limit: host.policy.maxEnvelopeSize }, host, entry);
+      return;
+    }
+    const body = decode(plain, charset);
+    if (body.kind !== 'ok') {
+      refuseBody(res, body, host, entry);
+      return;
+    }
+    const outcome = await handleEnvelope(deps, req, host, session.principal, body.text, body.encoding);
+    Object.assign(entry, outcome.log);
+    if (outcome.kind === 'authenticationRequired') {
+      challenge(res, host);
+      return;
+    }
+    const encoded = encodeReply(outcome.body, body.encoding);
+    const { signature, sealed } = session.security.seal(encoded.body);
+    const framed = frameSealed(signature, sealed, body.encoding === 'utf-8' ? 'UTF-8' : body.encoding === 'utf-16be' ? 'UTF-16BE' : 'UTF-16');
+    res.status(outcome.status);
+    res.setHeader('Content-Type', framed.contentType);
+    res.setHeader('Content-Length', framed.body.length);
+    res.end(framed.body);
+  });
+  session.queue = run.catch(() => undefined);
+  await run;
 }
 
 function sendXml(res: Response, status: number, xml: string, encoding: BodyEncoding): void {
