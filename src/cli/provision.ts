@@ -8,6 +8,7 @@
  * better given through IPAM_PASSWORD / IPAM_DATABASE_CREDENTIAL, because a
  * command line is visible to every local user (ps, /proc/<pid>/cmdline).
  */
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runAcrossSessions } from '../client/fanout';
 import {
@@ -21,6 +22,7 @@ import {
   type IpamJob,
   type ProvisioningParameters,
 } from '../client/ipam';
+import { NegotiateAuthenticator } from '../client/negotiate';
 import { BasicAuthenticator, WsmanFaultError, type CimErrorDetail } from '../client/transport';
 import { WsmanClient } from '../client/wsmanClient';
 import { createReporter, type HostReport, type ProvisionIo } from './provisionOutput';
@@ -38,7 +40,11 @@ Sessions and connection:
                                  Host header (how the emulator's virtual hosts are reached)
   --user <name>                  account on the hosts
   --password <password>          its password (visible to other local users: prefer IPAM_PASSWORD)
-  --authentication basic         authentication scheme (default basic; negotiate is not supported yet)
+  --authentication <scheme>      basic (the default) or negotiate (NTLM; messages sealed over http://)
+  --encryption <auto|always|never>
+                                 with negotiate: seal messages (auto: over http:// only)
+  --ca-cert <file>               trust this PEM certificate for https:// (e.g. the emulator's data/tls/cert.pem)
+  --skip-ca-check                do not check the https:// certificate (New-CimSessionOption -SkipCACheck)
   --throttle-limit <n>           hosts provisioned at once (0 = default, 32)
   --operation-timeout <seconds>  WS-Man OperationTimeout (default 60)
 
@@ -135,6 +141,9 @@ function parse(argv: string[], io: ProvisionIo) {
       user: { type: 'string' },
       password: { type: 'string' },
       authentication: { type: 'string', default: 'basic' },
+      encryption: { type: 'string' },
+      'ca-cert': { type: 'string' },
+      'skip-ca-check': { type: 'boolean', default: false },
       'throttle-limit': { type: 'string' },
       'operation-timeout': { type: 'string' },
       'as-job': { type: 'boolean', default: false },
@@ -157,8 +166,17 @@ function parse(argv: string[], io: ProvisionIo) {
   });
   if (values.help) return { help: true as const };
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-  if (values.authentication.toLowerCase() !== 'basic') {
-    throw new UsageError(values.authentication.toLowerCase() === 'negotiate' ? '--authentication negotiate is not supported yet; use basic' : '--authentication must be basic');
+  const authentication = choice('authentication', values.authentication, { basic: 'basic', negotiate: 'negotiate' } as const) ?? 'basic';
+  const encryption = choice('encryption', values.encryption, { auto: 'auto', always: 'always', never: 'never' } as const);
+  if (encryption !== undefined && authentication !== 'negotiate') throw new UsageError('--encryption goes with --authentication negotiate');
+  if (values['ca-cert'] !== undefined && values['skip-ca-check']) throw new UsageError('give --ca-cert or --skip-ca-check, not both');
+  let ca: string | undefined;
+  if (values['ca-cert'] !== undefined) {
+    try {
+      ca = fs.readFileSync(values['ca-cert'], 'utf8');
+    } catch (e) {
+      throw new UsageError(`--ca-cert: cannot read ${values['ca-cert']} (${(e as Error).message})`);
+    }
   }
   if (values.endpoint !== undefined && !/^https?:\/\//i.test(values.endpoint)) throw new UsageError('--endpoint must be an http:// or https:// URL');
   if (values.wait && !values['as-job']) throw new UsageError('--wait goes with --as-job');
@@ -194,6 +212,9 @@ function parse(argv: string[], io: ProvisionIo) {
     sessions: parseSessions(values['cim-session'] ?? [], values.endpoint),
     user,
     password,
+    authentication,
+    encryption,
+    tls: { ca, rejectUnauthorized: !values['skip-ca-check'] },
     throttleLimit: integer('throttle-limit', values['throttle-limit'], 0, 100000),
     operationTimeoutMs: timeoutSeconds === undefined ? undefined : Math.round(timeoutSeconds * 1000),
     asJob: values['as-job'],
@@ -256,7 +277,11 @@ async function provisionOne(
   const client = new WsmanClient({
     endpoint: target.endpoint,
     hostHeader: target.hostHeader,
-    authenticator: new BasicAuthenticator(opts.user, opts.password),
+    authenticator:
+      opts.authentication === 'negotiate'
+        ? new NegotiateAuthenticator({ userName: opts.user, password: opts.password, encryption: opts.encryption })
+        : new BasicAuthenticator(opts.user, opts.password),
+    tls: opts.tls,
     operationTimeoutMs: opts.operationTimeoutMs,
   });
   try {

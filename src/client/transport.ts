@@ -8,9 +8,10 @@
  *  - WsmanTransportError  anything else: another status, a body that is not
  *                         SOAP, a network error, a timeout.
  *
- * Authentication is pluggable. Basic is here; Negotiate/NTLM needs a multi-leg
- * handshake on one TCP connection (wsman-wire.md §7), so an Authenticator sees
- * which connection a request goes out on and is called back on every 401.
+ * Authentication is pluggable. Basic is here; Negotiate/NTLM (negotiate.ts) needs a
+ * multi-leg handshake on one TCP connection (wsman-wire.md §7), so an Authenticator
+ * sees which connection a request goes out on, is called back on every 401, and
+ * may seal the body it sends and open the reply.
  *
  * No password ever reaches an error message or a log: errors name the user and
  * the schemes offered, never the Authorization header or the request body.
@@ -47,7 +48,16 @@ export interface Authenticator {
   onChallenge(wwwAuthenticate: string[], exchange: AuthExchange): string | undefined | Promise<string | undefined>;
   /** The reply that ended the exchange (Negotiate's last leg rides on it). */
   onSuccess?(headers: IncomingHttpHeaders, exchange: AuthExchange): void;
+  /**
+   * Message security (Negotiate sealing, MS-WSMV 2.2.9.1.1): what goes on the wire for
+   * this leg instead of the plain envelope. Called after authorize/onChallenge for the leg.
+   */
+  wrapBody?(envelope: Buffer, exchange: AuthExchange): { readonly body: Buffer; readonly contentType: string };
+  /** Opens a reply the server sealed; returns the plain envelope bytes and their Content-Type. */
+  unwrapBody?(body: Buffer, contentType: string, exchange: AuthExchange): { readonly body: Buffer; readonly contentType: string };
 }
+
+const SOAP_CONTENT_TYPE = 'application/soap+xml;charset=UTF-8';
 
 /**
  * HTTP Basic, sent with every request: omicli, Go winrm, wsl and curl all do
@@ -162,14 +172,15 @@ export class WsmanTransport {
     let challenges: string[] = [];
     let nextLeg: string | undefined;
     for (let leg = 0; leg < MAX_AUTH_LEGS; leg++) {
-      const res = await this.send(body, opts, deadline, async (exchange) => {
-        if (!auth) return undefined;
-        return leg === 0 ? auth.authorize(exchange) : nextLeg;
+      const res = await this.send(opts, deadline, async (exchange) => {
+        const authorization = !auth ? undefined : leg === 0 ? await auth.authorize(exchange) : nextLeg;
+        const wire = auth?.wrapBody ? auth.wrapBody(body, exchange) : { body, contentType: SOAP_CONTENT_TYPE };
+        return { authorization, ...wire };
       });
       if (res.status !== 401) {
         // Any reply but 401 ends the handshake (a fault too): Negotiate reads its last token from it.
         auth?.onSuccess?.(res.headers, res.exchange);
-        return this.interpret(res);
+        return this.interpret(this.unwrap(res, auth));
       }
       challenges = res.challenges;
       nextLeg = auth ? await auth.onChallenge(challenges, res.exchange) : undefined;
@@ -185,11 +196,19 @@ export class WsmanTransport {
     this.agent.destroy();
   }
 
+  /** A sealed reply, opened by the authenticator whose session sealed it. */
+  private unwrap(res: RawReply, auth: Authenticator | undefined): RawReply {
+    const type = res.headers['content-type'] ?? '';
+    if (!type.toLowerCase().startsWith('multipart/encrypted') || !auth?.unwrapBody) return res;
+    const plain = auth.unwrapBody(res.body, type, res.exchange);
+    return { ...res, body: plain.body, headers: { ...res.headers, 'content-type': plain.contentType } };
+  }
+
   private interpret(res: RawReply): WsmanReply {
     const where = `${this.authority} answered HTTP ${res.status}`;
     const type = (res.headers['content-type'] ?? '').toLowerCase();
     if (type.startsWith('multipart/encrypted') || type.startsWith('multipart/x-multi-encrypted')) {
-      throw new WsmanTransportError(`${where} with an encrypted body (message encryption is not supported by this client)`, res.status);
+      throw new WsmanTransportError(`${where} with an encrypted body this authentication cannot open`, res.status);
     }
     let envelope: XmlElement | undefined;
     if (res.body.length > 0 && (type.includes('soap+xml') || type.includes('xml') || type === '')) {
@@ -207,7 +226,11 @@ export class WsmanTransport {
     return { status: res.status, envelope };
   }
 
-  private send(body: Buffer, opts: PostOptions, deadline: number, authorization: (x: AuthExchange) => Promise<string | undefined>): Promise<RawReply> {
+  private send(
+    opts: PostOptions,
+    deadline: number,
+    prepare: (x: AuthExchange) => Promise<{ authorization: string | undefined; body: Buffer; contentType: string }>,
+  ): Promise<RawReply> {
     const lib = this.url.protocol === 'https:' ? https : http;
     const hostHeader = this.options.hostHeader;
     return new Promise<RawReply>((resolve, reject) => {
@@ -222,8 +245,6 @@ export class WsmanTransport {
         // TLS: check the certificate against the virtual host's name and send it as SNI (never an IP: RFC 6066 §3).
         ...(this.url.protocol === 'https:' && serverName(hostHeader) ? { servername: serverName(hostHeader) } : {}),
         headers: {
-          'Content-Type': 'application/soap+xml;charset=UTF-8',
-          'Content-Length': body.length,
           'User-Agent': USER_AGENT,
           ...(hostHeader ? { Host: hostHeader } : {}),
           ...opts.headers,
@@ -235,13 +256,15 @@ export class WsmanTransport {
         reject(e instanceof WsmanTransportError ? e : this.networkError(e));
       };
       req.on('error', fail);
-      // The Authorization header is chosen once the socket is known: a connection-bound
-      // handshake must know which connection it is on. Headers are not sent before end().
+      // The Authorization header and body are chosen once the socket is known: a connection-bound
+      // handshake (and its sealing) must know which connection it is on. Headers are not sent before end().
       req.once('socket', (socket: Socket) => {
         const exchange: AuthExchange = { connection: socket, url: this.url };
-        authorization(exchange)
-          .then((value) => {
+        prepare(exchange)
+          .then(({ authorization: value, body, contentType }) => {
             if (value !== undefined) req.setHeader('Authorization', value);
+            req.setHeader('Content-Length', body.length);
+            if (body.length > 0) req.setHeader('Content-Type', contentType);
             req.end(body);
             req.once('response', (res: IncomingMessage) => {
               readReply(res, this.options.maxReplyBytes ?? DEFAULT_MAX_REPLY).then((buf) => {

@@ -236,7 +236,11 @@ describe('ipam-emulator provision', () => {
   test('usage errors exit 2 and print no secret', async () => {
     const cases = [
       ['--cim-session', 'h1'],
-      ['--user', 'Administrator', '--authentication', 'negotiate'],
+      ['--user', 'Administrator', '--authentication', 'kerberos'],
+      ['--user', 'Administrator', '--encryption', 'always'],
+      ['--user', 'Administrator', '--authentication', 'negotiate', '--encryption', 'sometimes'],
+      ['--user', 'Administrator', '--ca-cert', '/nonexistent/ca.pem'],
+      ['--user', 'Administrator', '--ca-cert', '/nonexistent/ca.pem', '--skip-ca-check'],
       ['--user', 'Administrator', '--bogus'],
       ['--user', 'Administrator', '--database-auth-type', 'kerberos'],
       ['--user', 'Administrator', '--database-credential', 'no-colon-S3cret'],
