@@ -1,13 +1,15 @@
 /**
  * The real pywinrm 0.3.0 (Debian python3-winrm) against the emulator over a
- * real socket, Basic auth (transport 'plaintext'). pywinrm_client.py runs one
+ * real socket: Basic (transport 'plaintext'), Basic over HTTPS ('ssl') and
+ * NTLM with message encryption ('ntlm'). pywinrm_client.py runs one
  * operation per process and prints JSON; these tests assert what the client
  * read from the replies.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { loadFixture } from '../../src/config/fixture';
+import { loadFixture, type Fixture } from '../../src/config/fixture';
 import { startEmulator, type TestEmulator } from '../support/emulator';
+import { opensslLegacyConf } from '../support/opensslLegacy';
 import { haveCommand, havePythonModule, requireOrSkip } from './clients';
 
 jest.setTimeout(30_000);
@@ -81,6 +83,8 @@ function runClient(url: string, operation: string, password = 'Passw0rd!', argum
           LANG: 'C.UTF-8',
           PYWINRM_TRANSPORT: opts.transport ?? 'plaintext',
           PYWINRM_ENCRYPTION: opts.encryption ?? 'auto',
+          // ntlm-auth needs MD4, which Debian 12's OpenSSL keeps in its legacy provider.
+          OPENSSL_CONF: opensslLegacyConf(),
         },
       },
       (err, stdout, stderr) => {
@@ -243,6 +247,89 @@ requireOrSkip('pywinrm', missing.length === 0, missing)("pywinrm transport='ssl'
       expect(await runClient(open.url, 'identify')).toMatchObject({ ok: true, product_vendor: 'Microsoft Corporation' });
     } finally {
       await open.stop();
+    }
+  });
+});
+
+const ntlmMissing = [...missing, ...(missing.length === 0 && !havePythonModule(PYTHON, 'requests_ntlm') ? ['python module requests_ntlm'] : [])];
+
+requireOrSkip('pywinrm', ntlmMissing.length === 0, ntlmMissing)("pywinrm transport='ntlm': Negotiate with sealed messages", () => {
+  const FIXTURES = path.join(__dirname, '..', '..', 'fixtures');
+  const stock = (): Fixture => loadFixture(path.join(FIXTURES, 'windows-defaults.json'));
+
+  test.each(['always', 'auto'] as const)(
+    "message_encryption='%s' against a stock host (AllowUnencrypted false, no Basic): Identify, Enumerate, a full provisioning Invoke, and the state read back",
+    async (encryption) => {
+      const emu = await startEmulator({ fixture: stock() });
+      try {
+        const ntlm = { transport: 'ntlm', encryption } as const;
+        expect(await runClient(emu.url, 'identify', undefined, undefined, ntlm)).toMatchObject({ ok: true, product_vendor: 'Microsoft Corporation' });
+        const listed = await runClient(emu.url, 'enumerate', undefined, undefined, ntlm);
+        expect(listed).toMatchObject({ ok: true, end_of_sequence: true });
+        expect(listed.items?.[0]?.properties).toMatchObject({ ServerName: 'ipam1.contoso.com', ProvisioningState: '0' });
+        const r = await runClient(
+          emu.url,
+          'provision',
+          undefined,
+          JSON.stringify({ Force: 'true', DatabaseServer: 'Db1.Contoso.com', DatabaseName: 'Ipamdb', DatabasePort: '1433', DatabaseAuthType: '2', DatabaseCredential: 'IpamSql:Sq1-Passw0rd!' }),
+          ntlm,
+        );
+        expect(r).toMatchObject({ ok: true, return_value: '0' });
+        expect(r.relates_to).toBe(r.message_id);
+        expect((await runClient(emu.url, 'read', undefined, 'MSFT_IPAM_DBConfig', ntlm)).instances).toEqual([
+          expect.objectContaining({ DatabaseType: '2', DatabaseServer: 'Db1.Contoso.com', DatabaseAuthType: '2', DatabaseUser: 'IpamSql' }),
+        ]);
+        expect((await runClient(emu.url, 'read', undefined, 'MSFT_IPAM_Server', ntlm)).instances?.[0]).toMatchObject({ ProvisioningState: '2' });
+        // Every message after the handshake went sealed, and no secret reached the log.
+        const requests = emu.logs().filter((l) => l.includes('"msg":"request"') && l.includes('"op":'));
+        expect(requests.length).toBeGreaterThanOrEqual(5);
+        for (const l of requests) expect(l).toContain('"sealed":true');
+        expect(emu.logs().join('\n')).not.toMatch(/Passw0rd|Sq1-Passw0rd/);
+      } finally {
+        await emu.stop();
+      }
+    },
+  );
+
+  test('a wrong password is InvalidCredentialsError, and so is an unknown account', async () => {
+    const emu = await startEmulator({ fixture: stock() });
+    try {
+      expect(await runClient(emu.url, 'bad_password', 'not-the-password', undefined, { transport: 'ntlm' })).toMatchObject({ ok: false, error: 'InvalidCredentialsError' });
+      expect(await runClient(emu.url, 'bad_password', 'Passw0rd!', undefined, { transport: 'ntlm', user: 'nobody' })).toMatchObject({ ok: false, error: 'InvalidCredentialsError' });
+      expect(emu.logs().some((l) => l.includes('"authError":"logon failed'))).toBe(true);
+    } finally {
+      await emu.stop();
+    }
+  });
+
+  test("message_encryption='never' over HTTP: refused while AllowUnencrypted is false, answered once it is true", async () => {
+    const fx = stock();
+    const emu = await startEmulator({ fixture: fx });
+    try {
+      const r = await runClient(emu.url, 'identify', undefined, undefined, { transport: 'ntlm', encryption: 'never' });
+      // pywinrm turns the 500 and its fault into WinRMError carrying the fault's text.
+      expect(r).toMatchObject({ ok: false, error: 'WinRMError' });
+      expect(r.message).toContain('AllowUnencrypted is false');
+    } finally {
+      await emu.stop();
+    }
+    const open = await startEmulator({ fixture: { ...fx, policy: { ...fx.policy, allowUnencrypted: true } } });
+    try {
+      expect(await runClient(open.url, 'identify', undefined, undefined, { transport: 'ntlm', encryption: 'never' })).toMatchObject({ ok: true, product_vendor: 'Microsoft Corporation' });
+    } finally {
+      await open.stop();
+    }
+  });
+
+  test('an IPAM user logged on with NTLM can enumerate but not provision (w:AccessDenied, sealed)', async () => {
+    const emu = await startEmulator({ fixture: stock() });
+    try {
+      const reader = { transport: 'ntlm', encryption: 'always', user: 'ipamuser' } as const;
+      expect(await runClient(emu.url, 'enumerate', undefined, undefined, reader)).toMatchObject({ ok: true });
+      const r = await runClient(emu.url, 'provision', undefined, JSON.stringify({ Force: 'true' }), reader);
+      expect(r).toMatchObject({ ok: false, fault_subcode: 'w:AccessDenied', http_status_code: 500 });
+    } finally {
+      await emu.stop();
     }
   });
 });

@@ -6,32 +6,15 @@
  * (reference/clients.md).
  */
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { NegotiateFlag, hasFlag, parseAuthenticate, parseNegotiate, type NtlmAuthenticated } from '../../../../src/security/ntlm';
 import { expectNtlmError, lookup, newServer } from './support';
+import { opensslLegacyConf } from '../../../support/opensslLegacy';
 
 const PYTHON = '/usr/bin/python3';
 const PEER = join(__dirname, 'fixtures', 'ntlm_auth_peer.py');
-const OPENSSL_LEGACY = `openssl_conf = openssl_init
-[openssl_init]
-providers = provider_sect
-[provider_sect]
-default = default_sect
-legacy = legacy_sect
-[default_sect]
-activate = 1
-[legacy_sect]
-activate = 1
-`;
-
-const confDir = mkdtempSync(join(tmpdir(), 'ntlm-interop-'));
-const opensslConf = join(confDir, 'openssl-legacy.cnf');
-writeFileSync(opensslConf, OPENSSL_LEGACY);
-const env = { ...process.env, OPENSSL_CONF: opensslConf };
-afterAll(() => rmSync(confDir, { recursive: true, force: true }));
+const env = { ...process.env, OPENSSL_CONF: opensslLegacyConf() };
 
 const probe = spawnSync(PYTHON, ['-c', 'import hashlib, ntlm_auth; hashlib.new("md4", b"")'], { env, encoding: 'utf8' });
 const available = probe.status === 0;
