@@ -321,6 +321,21 @@ requireOrSkip('pywinrm', ntlmMissing.length === 0, ntlmMissing)("pywinrm transpo
     }
   });
 
+  test.each(['auto', 'always'] as const)("over HTTPS (message_encryption='%s'): requests_ntlm's logon (with its channel binding) is accepted", async (encryption) => {
+    const emu = await startEmulator({ fixture: stock() });
+    try {
+      const r = await runClient(emu.httpsUrl, 'enumerate', undefined, undefined, { transport: 'ntlm', encryption });
+      expect(r).toMatchObject({ ok: true, end_of_sequence: true });
+      const op = emu.logs().find((l) => l.includes('"msg":"request"') && l.includes('"op":"Enumerate"')) ?? '';
+      expect(op).toContain('"tls":true');
+      expect(op).toContain('"auth":"Negotiate"');
+      // 'auto' leaves the bodies to TLS; 'always' seals them as well.
+      expect(op.includes('"sealed":true')).toBe(encryption === 'always');
+    } finally {
+      await emu.stop();
+    }
+  });
+
   test('an IPAM user logged on with NTLM can enumerate but not provision (w:AccessDenied, sealed)', async () => {
     const emu = await startEmulator({ fixture: stock() });
     try {
