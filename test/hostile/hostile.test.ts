@@ -28,6 +28,7 @@ import {
   type FaultInfo,
 } from '../support/soap';
 import { startEmulator, type TestEmulator } from '../support/emulator';
+import { buildNegTokenInit, OID_KERBEROS } from '../../src/security/ntlm/spnego';
 import { BASE, IPAM_SERVER_URI, LIVE_CONTEXT, hostileCases, type HostileCase } from './corpus';
 
 interface Reply {
@@ -248,6 +249,55 @@ describe('hostile input', () => {
       const identify = await identifyStatus(emu.url);
       if (identify !== 200) failures.push(`${name}: Identify afterwards answered ${identify}`);
     }
+    expect(failures).toEqual([]);
+  });
+
+  test('hostile Authorization headers get 401 (or 431 for an oversized header), and change nothing', async () => {
+    const b64 = (b: Buffer | string): string => Buffer.from(b).toString('base64');
+    const ntlm = (type: number, rest: Buffer = Buffer.alloc(0)): Buffer => {
+      const head = Buffer.alloc(12);
+      head.write('NTLMSSP\0', 0, 'latin1');
+      head.writeUInt32LE(type, 8);
+      return Buffer.concat([head, rest]);
+    };
+    // Offsets and lengths pointing far outside the message (MS-NLMP 2.2.1.3 security buffers).
+    const wildBuffers = Buffer.alloc(80, 0xff);
+    const headers: Array<[name: string, value: string]> = [
+      ['Negotiate with no token (a client never sends that as credentials)', 'Negotiate'],
+      ['Negotiate with non-base64', 'Negotiate !!!!'],
+      ['Negotiate with random bytes', `Negotiate ${b64(Buffer.from(Array.from({ length: 200 }, (_, i) => (i * 73 + 11) % 256)))}`],
+      ['a truncated NTLM NEGOTIATE', `Negotiate ${b64(ntlm(1).subarray(0, 10))}`],
+      ['an NTLM NEGOTIATE with wild security buffers', `Negotiate ${b64(ntlm(1, wildBuffers))}`],
+      ['an AUTHENTICATE with no CHALLENGE before it', `Negotiate ${b64(ntlm(3, wildBuffers))}`],
+      ['a CHALLENGE sent by the client', `Negotiate ${b64(ntlm(2, wildBuffers))}`],
+      ['an NTLM message of type 7', `Negotiate ${b64(ntlm(7, wildBuffers))}`],
+      ['SPNEGO with an indefinite length', `Negotiate ${b64(Buffer.from([0x60, 0x80, 0x06, 0x06, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x02, 0x00, 0x00]))}`],
+      ['SPNEGO claiming 2 GB', `Negotiate ${b64(Buffer.from([0x60, 0x84, 0x7f, 0xff, 0xff, 0xff, 0x06]))}`],
+      ['SPNEGO offering Kerberos only', `Negotiate ${b64(buildNegTokenInit({ mechTypes: [OID_KERBEROS], mechToken: Buffer.from('krb') }))}`],
+      ['the NTLM scheme name', `NTLM ${b64(ntlm(1, Buffer.alloc(20)))}`],
+      ['Kerberos', 'Kerberos YIIB'],
+      ['Basic with non-base64', 'Basic !!!'],
+      ['Basic without a colon', `Basic ${b64('Administrator')}`],
+      ['Basic with an empty user', `Basic ${b64(':Passw0rd!')}`],
+      ['Basic with a NUL in the user', `Basic ${b64('Admin\u0000istrator:Passw0rd!')}`],
+      ['a scheme only', 'Basic'],
+    ];
+    const failures: string[] = [];
+    for (const [name, value] of headers) {
+      const r = await post(emu.url, IDENTIFY, { Authorization: value }).catch((e: Error) => ({ status: 0, text: e.message, headers: new Headers() }));
+      if (r.status !== 401) failures.push(`${name}: HTTP ${r.status} ${r.text.slice(0, 120)}`);
+      const identify = await identifyStatus(emu.url);
+      if (identify !== 200) failures.push(`${name}: Identify afterwards answered ${identify}`);
+    }
+    // A header far past the server's limit is refused by the HTTP parser itself.
+    const huge = await post(emu.url, IDENTIFY, { Authorization: `Negotiate ${'A'.repeat(40_000)}` }).catch(() => ({ status: 0 }));
+    if (huge.status !== 431 && huge.status !== 0) failures.push(`a 40 KB Negotiate token: HTTP ${huge.status}`);
+    // A sealed body on a connection that has no Negotiate logon.
+    const sealed = await post(emu.url, Buffer.from('--Encrypted Boundary\r\ngarbage--Encrypted Boundary--\r\n'), {
+      Authorization: '',
+      'Content-Type': 'multipart/encrypted;protocol="application/HTTP-SPNEGO-session-encrypted";boundary="Encrypted Boundary"',
+    });
+    if (sealed.status !== 401) failures.push(`a sealed body without a logon: HTTP ${sealed.status}`);
     expect(failures).toEqual([]);
   });
 
