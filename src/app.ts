@@ -14,7 +14,7 @@ import { AccountAuthenticator } from './fleet/authentication';
 import { Fleet } from './fleet/fleet';
 import { adminRouter } from './http/admin';
 import { NegotiateAuthenticator } from './http/negotiate';
-import { createApp, startListener, type RunningListener } from './http/server';
+import { createApp, startListener, type HttpTimeouts, type RunningListener } from './http/server';
 import { loadOrCreateCertificate, type TlsMaterial } from './http/tls';
 import { Dispatcher } from './jobs/dispatcher';
 import { JobService } from './jobs/jobs';
@@ -48,6 +48,8 @@ export interface EmulatorOptions {
   readonly concurrency?: number;
   /** Test hook: a pause before each provisioning step (see EngineDeps.stepDelayMs). */
   readonly stepDelayMs?: number;
+  /** How long clients may take over a request (defaults: 120 s, headers 30 s, idle keep-alive 120 s). */
+  readonly httpTimeouts?: HttpTimeouts;
 }
 
 let schemaCache: ClassRegistry | undefined;
@@ -77,6 +79,7 @@ interface Parts {
   readonly dataDirOnDisk: string;
   /** The key WS-Security replies are signed with: the TLS certificate's, set at start. */
   readonly signing: { key?: { privateKeyPem: string; certificatePem: string } };
+  readonly httpTimeouts: HttpTimeouts | undefined;
 }
 
 export interface StartOptions {
@@ -163,7 +166,7 @@ export class Emulator {
       dataDir,
       clearEnumerations: (fqdn) => enumerations.clearHost(fqdn),
     });
-    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, dataDirOnDisk: dataDir, signing });
+    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, dataDirOnDisk: dataDir, signing, httpTimeouts: opts.httpTimeouts });
   }
 
   /**
@@ -203,10 +206,11 @@ export class Emulator {
       admin: adminRouter(this.fleet, this.parts.accounts, this.control, this.log),
     });
     try {
-      const main = await startListener(app, { listen, port });
+      const timeouts = this.parts.httpTimeouts;
+      const main = await startListener(app, { listen, port, timeouts });
       this.listeners.push(main);
       for (const host of this.fleet.hosts) {
-        if (host.port !== undefined && host.port !== main.port) this.listeners.push(await startListener(app, { listen, port: host.port }));
+        if (host.port !== undefined && host.port !== main.port) this.listeners.push(await startListener(app, { listen, port: host.port, timeouts }));
       }
       // The certificate serves HTTPS and signs WS-Security replies, so it is loaded even without HTTPS.
       const names = [...this.fleet.hosts.map((h) => h.fqdn), ...this.fleet.hosts.map((h) => h.computerName)];
@@ -215,7 +219,7 @@ export class Emulator {
       this.parts.signing.key = { privateKeyPem: this.tls.key, certificatePem: this.tls.cert };
       const httpsPort = opts.httpsPort ?? (this.fleet.https.enabled ? this.fleet.https.port : false);
       if (httpsPort !== false) {
-        this.httpsListener = await startListener(app, { listen, port: httpsPort, tls: this.tls });
+        this.httpsListener = await startListener(app, { listen, port: httpsPort, tls: this.tls, timeouts });
         this.listeners.push(this.httpsListener);
       }
       this.log.info(
@@ -241,6 +245,11 @@ export class Emulator {
     await Promise.all(this.listeners.map((l) => l.close()));
     this.listeners = [];
     this.httpsListener = undefined;
+  }
+
+  /** Enumeration contexts held open right now, over every host (for the admin API and tests). */
+  get openEnumerations(): number {
+    return this.parts.enumerations.size;
   }
 
   /** Stops listening, lets running jobs end (up to `graceMs`), then closes the state. */

@@ -28,6 +28,17 @@ export interface ListenerOptions {
   readonly port: number;
   /** Serve HTTPS with this key and certificate (PEM). */
   readonly tls?: { readonly key: string; readonly cert: string };
+  readonly timeouts?: HttpTimeouts;
+}
+
+/** How long a client may take (node:http's server timeouts). */
+export interface HttpTimeouts {
+  /** The whole request, headers and body (a slow-drip body is cut off after this). Default 120 s. */
+  readonly requestMs?: number;
+  /** The headers. Default 30 s. */
+  readonly headersMs?: number;
+  /** An idle keep-alive connection. Default 120 s (WinRM keeps Negotiate logons on it). */
+  readonly keepAliveMs?: number;
 }
 
 export interface RunningListener {
@@ -358,7 +369,8 @@ function drainAndChallenge(req: Request, res: Response, host: FleetHost): void {
 
 export function startListener(app: express.Express, opts: ListenerOptions): Promise<RunningListener> {
   // Bound the time a client may take: slow-drip bodies and idle sockets do not pile up.
-  const limits = { requestTimeout: 120_000, headersTimeout: 30_000, keepAliveTimeout: 120_000 };
+  const t = opts.timeouts ?? {};
+  const limits = { requestTimeout: t.requestMs ?? 120_000, headersTimeout: t.headersMs ?? 30_000, keepAliveTimeout: t.keepAliveMs ?? 120_000 };
   const server: http.Server = opts.tls
     ? https.createServer({ ...limits, key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1.2' }, app)
     : http.createServer(limits, app);

@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { Emulator } from '../../src/app';
 import type { Fixture } from '../../src/config/fixture';
+import type { HttpTimeouts } from '../../src/http/server';
 
 export interface TestEmulator {
   readonly emulator: Emulator;
@@ -27,7 +28,9 @@ export function tempDir(prefix = 'ipam-emu-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function startEmulator(opts: { fixture?: Fixture | string; dataDir?: string; stepDelayMs?: number; concurrency?: number } = {}): Promise<TestEmulator> {
+export async function startEmulator(
+  opts: { fixture?: Fixture | string; dataDir?: string; stepDelayMs?: number; concurrency?: number; httpTimeouts?: HttpTimeouts } = {},
+): Promise<TestEmulator> {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -37,7 +40,7 @@ export async function startEmulator(opts: { fixture?: Fixture | string; dataDir?
   });
   const logger = pino({ level: 'debug', base: { name: 'ipam-emulator' } }, sink);
   const dataDir = opts.dataDir ?? tempDir();
-  const emulator = Emulator.create({ fixture: opts.fixture, dataDir, logger, stepDelayMs: opts.stepDelayMs, concurrency: opts.concurrency });
+  const emulator = Emulator.create({ fixture: opts.fixture, dataDir, logger, stepDelayMs: opts.stepDelayMs, concurrency: opts.concurrency, httpTimeouts: opts.httpTimeouts });
   const listener = await emulator.start('127.0.0.1', 0, { httpsPort: 0 });
   return {
     emulator,
