@@ -176,10 +176,12 @@ export class Emulator {
    */
   async prepare(): Promise<void> {
     const { fixture, ipamState, servers } = this.parts;
+    const completed = new Map<string, string>();
     for (const r of await this.ipam.recover()) {
       this.log.warn({ runId: r.runId, host: r.fqdn, outcome: r.outcome }, 'recovered a provisioning run interrupted by a stop');
+      if (r.outcome === 'completed') completed.set(r.fqdn.toLowerCase(), r.operation);
     }
-    const interrupted = this.jobs.recover();
+    const interrupted = this.jobs.recover(completed);
     if (interrupted > 0) this.log.warn({ jobs: interrupted }, 'jobs interrupted by a stop now read back as Exception');
     await seedSimulatedDatabases(fixture.sqlServers ?? [], servers, ipamState);
     for (const fh of fixture.hosts) {

@@ -150,10 +150,23 @@ export class JobService {
     await Promise.all([...this.active.values()].map((j) => j.done.catch(() => undefined)));
   }
 
-  /** At start: jobs a stop interrupted read back as Exception, with a clear description. */
-  recover(): number {
+  /**
+   * At start: jobs a stop interrupted read back as Exception, with a clear description;
+   * except a job whose run had committed, which recovery finished (`completed`: host FQDN →
+   * the operation recovery completed): it reads back Completed, as it would have.
+   */
+  recover(completed: ReadonlyMap<string, string> = new Map()): number {
     const left = this.store.unfinished();
     for (const j of left) {
+      if (j.state === JobState.Running && completed.get(j.fqdn.toLowerCase()) === j.operation) {
+        this.store.update(j.instanceId, {
+          state: JobState.Completed,
+          percent: 100,
+          status: j.operation === 'UpdateIpamServer' ? 'Completed: the update was finished after a restart' : 'Completed: IPAM was provisioned (finished after a restart)',
+          ended: true,
+        });
+        continue;
+      }
       this.store.update(j.instanceId, {
         state: JobState.Exception,
         percent: j.percent,

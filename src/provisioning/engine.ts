@@ -44,6 +44,15 @@ export interface EngineDeps {
   readonly stepDelayMs?: number;
 }
 
+/** A run a stop interrupted, as recover() left it. */
+export interface RecoveredRun {
+  readonly runId: string;
+  readonly fqdn: string;
+  /** InvokeIpamServerProvisioning or UpdateIpamServer. */
+  readonly operation: string;
+  readonly outcome: 'completed' | 'undone';
+}
+
 /** Where a run can be held for crash tests: before step N (1..6), or after the commit before files are renamed. */
 export type PausePoint = `step:${number}` | 'committed';
 
@@ -265,15 +274,15 @@ export class ProvisioningEngine {
    * At start: finish committed runs and undo interrupted ones, so no host is left
    * half-provisioned by a crash. Returns the runs it handled.
    */
-  async recover(): Promise<Array<{ runId: string; fqdn: string; outcome: 'completed' | 'undone' }>> {
+  async recover(): Promise<RecoveredRun[]> {
     const state = this.deps.state;
-    const handled: Array<{ runId: string; fqdn: string; outcome: 'completed' | 'undone' }> = [];
+    const handled: RecoveredRun[] = [];
     for (const run of state.runsIn('committed')) {
       for (const a of run.artifacts) {
         if (a.kind === 'stagedFile' && fs.existsSync(a.staged)) fs.renameSync(a.staged, a.final);
       }
       state.setRunState(run.runId, 'done');
-      handled.push({ runId: run.runId, fqdn: run.fqdn, outcome: 'completed' });
+      handled.push({ runId: run.runId, fqdn: run.fqdn, operation: run.operation, outcome: 'completed' });
     }
     for (const run of state.runsIn('running')) {
       await undoArtifacts(run.artifacts, this.deps);
@@ -294,7 +303,7 @@ export class ProvisioningEngine {
         });
         state.setRunState(run.runId, 'interrupted', 'interrupted when the emulator stopped');
       });
-      handled.push({ runId: run.runId, fqdn: run.fqdn, outcome: 'undone' });
+      handled.push({ runId: run.runId, fqdn: run.fqdn, operation: run.operation, outcome: 'undone' });
     }
     return handled;
   }

@@ -55,12 +55,6 @@ async function waitFor(file: string): Promise<void> {
   throw new Error(`${file} never appeared`);
 }
 
-const provisionXml = envelope({
-  action: `${SERVER}/InvokeIpamServerProvisioning`,
-  resourceUri: SERVER,
-  body: `<p:InvokeIpamServerProvisioning_INPUT xmlns:p="${SERVER}"><p:Force>true</p:Force></p:InvokeIpamServerProvisioning_INPUT>`,
-});
-
 async function readBack(url: string, cls: string): Promise<Array<Record<string, string | null>>> {
   const r = await call(url, { action: ACTION.enumerate, resourceUri: WMI + cls, body: '<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>1000</w:MaxElements></n:Enumerate>' });
   return itemsOf(child(bodyOf(r.xml), NS.enumeration, 'EnumerateResponse')!).map(propsOf);
@@ -80,46 +74,96 @@ function integrity(file: string): string {
   }
 }
 
-describe.each(['step:1', 'step:2', 'step:3', 'step:4', 'step:5', 'step:6', 'committed'])('SIGKILL at %s', (point) => {
-  test('the restarted emulator finishes or undoes the run: provisioned, or cleanly unprovisioned', async () => {
-    const dataDir = tempDir();
-    const first = await start(dataDir, point);
-    const pending = fetch(first.url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/soap+xml;charset=UTF-8', Authorization: 'Basic ' + Buffer.from('Administrator:Passw0rd!').toString('base64') },
-      body: provisionXml,
-    }).catch((e: unknown) => e);
-    await waitFor(path.join(dataDir, `paused-at-${point.replace(':', '-')}`));
-    await stop(first, 'SIGKILL');
-    await pending;
+const SQL_PARAMS =
+  '<p:DatabaseServer>Db1.Contoso.com</p:DatabaseServer><p:DatabaseName>Ipamdb</p:DatabaseName><p:DatabasePort>1433</p:DatabasePort>' +
+  '<p:DatabaseAuthType>2</p:DatabaseAuthType><p:DatabaseCredential>IpamSql:Sq1-Passw0rd!</p:DatabaseCredential>';
+const provisionFor = (db: 'WID' | 'SQL'): string =>
+  envelope({
+    action: `${SERVER}/InvokeIpamServerProvisioning`,
+    resourceUri: SERVER,
+    body: `<p:InvokeIpamServerProvisioning_INPUT xmlns:p="${SERVER}"><p:Force>true</p:Force>${db === 'SQL' ? SQL_PARAMS : ''}</p:InvokeIpamServerProvisioning_INPUT>`,
+  });
 
-    const second = await start(dataDir);
-    try {
-      const server = (await readBack(second.url, 'MSFT_IPAM_Server'))[0];
-      const db = (await readBack(second.url, 'MSFT_IPAM_DBConfig'))[0];
-      const log = await readBack(second.url, 'MSFT_IPAM_ConfigLogEntry');
-      const widFiles = filesUnder(path.join(dataDir, WID_DIR)).map((f) => path.basename(f));
-      expect(filesUnder(dataDir).filter((f) => f.includes('.staging'))).toEqual([]);
-      if (point === 'committed') {
-        expect(server).toMatchObject({ ProvisioningState: '2' });
-        expect(db).toMatchObject({ DatabaseType: '1' });
-        expect(widFiles).toEqual(['ipam.sqlite']);
-        expect(integrity(path.join(dataDir, WID_DIR, 'ipam.sqlite'))).toBe('ok');
-      } else {
-        expect(server).toMatchObject({ ProvisioningState: '0' });
-        expect(db).toMatchObject({ DatabaseType: '0' });
-        expect(widFiles).toEqual([]);
-        expect(log.map((e) => e.OperationalCode)).toEqual(['Interrupted']);
-        // And provisioning works again.
-        const again = await call(second.url, { action: `${SERVER}/InvokeIpamServerProvisioning`, resourceUri: SERVER, body: `<p:InvokeIpamServerProvisioning_INPUT xmlns:p="${SERVER}"><p:Force>true</p:Force></p:InvokeIpamServerProvisioning_INPUT>` });
-        expect(again.status).toBe(200);
-        expect(propsOf(elements(bodyOf(again.xml))[0]!).ReturnValue).toBe('0');
-        expect((await readBack(second.url, 'MSFT_IPAM_Server'))[0]).toMatchObject({ ProvisioningState: '2' });
+/** Every SQLite file of the data directory (state, WID databases, simulated SQL Servers' databases). */
+function sqliteFiles(dataDir: string): string[] {
+  return filesUnder(dataDir).filter((f) => f.endsWith('.sqlite'));
+}
+
+/** The tables of a simulated SQL database file (the IPAM schema is there or not). */
+function tablesOf(file: string): string[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+  } finally {
+    db.close();
+  }
+}
+
+const ADMIN_AUTH = { Authorization: 'Basic ' + Buffer.from('Administrator:Passw0rd!').toString('base64') };
+const adminUrl = (u: string, p: string): string => u.replace(/\/wsman$/, `/_emulator${p}`);
+
+describe.each(['WID', 'SQL'] as const)('%s provisioning', (db) => {
+  describe.each(['step:1', 'step:2', 'step:3', 'step:4', 'step:5', 'step:6', 'committed'])('SIGKILL at %s', (point) => {
+    test('the restarted emulator finishes or undoes the run, keeps its job record, and every SQLite file is intact', async () => {
+      const dataDir = tempDir();
+      // The simulated SQL Server's database before the run (the fixture declares Ipamdb, empty).
+      const sqlDbFile = (): string | undefined => sqliteFiles(dataDir).find((f) => f.includes(`${path.sep}sqlservers${path.sep}`) && /ipamdb\.sqlite$/i.test(f));
+      const first = await start(dataDir, point);
+      const tablesBefore = sqlDbFile() ? tablesOf(sqlDbFile() as string) : [];
+      const pending = fetch(first.url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/soap+xml;charset=UTF-8', ...ADMIN_AUTH },
+        body: provisionFor(db),
+      }).catch((e: unknown) => e);
+      try {
+        await waitFor(path.join(dataDir, `paused-at-${point.replace(':', '-')}`));
+      } finally {
+        await stop(first, 'SIGKILL');
       }
-    } finally {
-      await stop(second, 'SIGTERM');
-    }
-    expect(integrity(path.join(dataDir, 'state.sqlite'))).toBe('ok');
+      await pending;
+
+      const second = await start(dataDir);
+      try {
+        const server = (await readBack(second.url, 'MSFT_IPAM_Server'))[0];
+        const dbConfig = (await readBack(second.url, 'MSFT_IPAM_DBConfig'))[0];
+        const log = await readBack(second.url, 'MSFT_IPAM_ConfigLogEntry');
+        const widFiles = filesUnder(path.join(dataDir, WID_DIR)).map((f) => path.basename(f));
+        expect(filesUnder(dataDir).filter((f) => f.includes('.staging'))).toEqual([]);
+        // The job that ran the call is still there, in a final state that says what happened.
+        const jobs = (await (await fetch(adminUrl(second.url, '/jobs'), { headers: ADMIN_AUTH })).json()) as Array<{ stateName: string; operation: string }>;
+        expect(jobs).toHaveLength(1);
+        expect(jobs[0]?.operation).toBe('InvokeIpamServerProvisioning');
+        if (point === 'committed') {
+          expect(server).toMatchObject({ ProvisioningState: '2' });
+          expect(dbConfig).toMatchObject({ DatabaseType: db === 'WID' ? '1' : '2' });
+          expect(widFiles).toEqual(db === 'WID' ? ['ipam.sqlite'] : []);
+          expect(jobs[0]?.stateName).toBe('Completed');
+          if (db === 'SQL') expect(tablesOf(sqlDbFile() as string).length).toBeGreaterThan(tablesBefore.length);
+        } else {
+          expect(server).toMatchObject({ ProvisioningState: '0' });
+          expect(dbConfig).toMatchObject({ DatabaseType: '0' });
+          expect(widFiles).toEqual([]);
+          expect(log.map((e) => e.OperationalCode)).toEqual(['Interrupted']);
+          expect(jobs[0]?.stateName).toBe('Exception');
+          // The simulated SQL database is as it was: no half-created IPAM schema.
+          if (db === 'SQL') expect(tablesOf(sqlDbFile() as string)).toEqual(tablesBefore);
+          // And provisioning works again.
+          const again = await call(second.url, {
+            action: `${SERVER}/InvokeIpamServerProvisioning`,
+            resourceUri: SERVER,
+            body: `<p:InvokeIpamServerProvisioning_INPUT xmlns:p="${SERVER}"><p:Force>true</p:Force></p:InvokeIpamServerProvisioning_INPUT>`,
+          });
+          expect(again.status).toBe(200);
+          expect(propsOf(elements(bodyOf(again.xml))[0]!).ReturnValue).toBe('0');
+          expect((await readBack(second.url, 'MSFT_IPAM_Server'))[0]).toMatchObject({ ProvisioningState: '2' });
+        }
+      } finally {
+        await stop(second, 'SIGTERM');
+      }
+      const files = sqliteFiles(dataDir);
+      expect(files.length).toBeGreaterThanOrEqual(db === 'SQL' ? 2 : 1);
+      for (const f of files) expect([path.relative(dataDir, f), integrity(f)]).toEqual([path.relative(dataDir, f), 'ok']);
+    });
   });
 });
 
@@ -140,8 +184,7 @@ describe('SIGKILL with jobs running', () => {
       body: `<p:InvokeIpamServerProvisioningOnHosts_INPUT xmlns:p="${FLEET}">${hosts}<p:Force>true</p:Force></p:InvokeIpamServerProvisioningOnHosts_INPUT>`,
     });
     expect(r.status).toBe(200);
-    const adminUrl = (u: string, p: string) => u.replace(/\/wsman$/, `/_emulator${p}`);
-    const auth = { Authorization: 'Basic ' + Buffer.from('Administrator:Passw0rd!').toString('base64') };
+    const auth = ADMIN_AUTH;
     // Wait until every job is running and past its first steps, then kill.
     for (let i = 0; ; i++) {
       const jobs = (await (await fetch(adminUrl(first.url, '/jobs'), { headers: auth })).json()) as Array<{ stateName: string; percent: number }>;
