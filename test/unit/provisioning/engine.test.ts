@@ -369,7 +369,7 @@ describe('recover()', () => {
     fs.writeFileSync(staged, 'half-built');
     expect(created).toHaveLength(3);
 
-    expect(await engine.recover()).toEqual([{ runId, fqdn: FQDN, outcome: 'undone' }]);
+    expect(await engine.recover()).toEqual([{ runId, fqdn: FQDN, operation: 'InvokeIpamServerProvisioning', outcome: 'undone' }]);
     expect(hostFolders()).toEqual([]);
     expect(fs.existsSync(final)).toBe(false);
     expect(provisioningState()).toBe(ProvisioningState.NotProvisioned);
@@ -399,7 +399,7 @@ describe('recover()', () => {
     state.addArtifact(runId, { kind: 'stagedFile', staged: `${final}.${runId}.staging`, final });
     fs.copyFileSync(final, `${final}.${runId}.staging`);
 
-    expect(await engine.recover()).toEqual([{ runId, fqdn: FQDN, outcome: 'undone' }]);
+    expect(await engine.recover()).toEqual([{ runId, fqdn: FQDN, operation: 'UpdateIpamServer', outcome: 'undone' }]);
     expect(dataFiles().filter((f) => f.startsWith('hosts/'))).toEqual([WID_FILE]);
     expect(provisioningState()).toBe(ProvisioningState.Provisioned);
     expect((await widSummary()).schemaVersion).toBe('1.3');
@@ -416,7 +416,7 @@ describe('recover()', () => {
     fs.writeFileSync(`${final}.${runId}.staging`, 'the new database');
     state.setRunState(runId, 'committed');
 
-    expect(await engine.recover()).toEqual([{ runId, fqdn: FQDN, outcome: 'completed' }]);
+    expect(await engine.recover()).toEqual([{ runId, fqdn: FQDN, operation: 'InvokeIpamServerProvisioning', outcome: 'completed' }]);
     expect(fs.readdirSync(folder)).toEqual(['ipam.sqlite']);
     expect(fs.readFileSync(final, 'utf8')).toBe('the new database');
     expect(state.runsIn('done').map((r) => r.runId)).toEqual([runId]);
@@ -432,7 +432,7 @@ describe('recover()', () => {
     state.startRun({ runId: 'R', fqdn: FQDN, operation: 'InvokeIpamServerProvisioning', request: {} });
     state.addArtifact('R', { kind: 'stagedFile', staged: `${final}.R.staging`, final });
     state.setRunState('R', 'committed');
-    expect(await engine.recover()).toEqual([{ runId: 'R', fqdn: FQDN, outcome: 'completed' }]);
+    expect(await engine.recover()).toEqual([{ runId: 'R', fqdn: FQDN, operation: 'InvokeIpamServerProvisioning', outcome: 'completed' }]);
     expect(fs.readFileSync(final, 'utf8')).toBe('renamed already');
   });
 });
