@@ -8,30 +8,78 @@
  * each base request is accepted, so a case that is refused was refused for
  * its edit, not because the base was already broken. `edit` throws when the
  * text to replace is missing, so no case silently degrades into a valid request.
+ *
+ * The families here need only be refused. operations.ts and headers.ts add a
+ * family per operation and per header, whose cases each name their `target` and
+ * the exact refusal they `expect`.
  */
 import zlib from 'node:zlib';
 import { ACTION, IDENTIFY, NS, WMI, envelope } from '../support/soap';
 
+/**
+ * What a correct server answers a case: a SOAP fault (`fault` is its subcode as
+ * written, e.g. 'w:InvalidSelectors', or its s:Code value when a fault has no
+ * subcode, e.g. 's:MustUnderstand'), with exactly the FaultDetail given (its last
+ * path segment, e.g. 'InvalidValue'; undefined: no FaultDetail), sent with
+ * `status`; or, without `fault`, a bare HTTP status such as 401 or 415.
+ */
+export interface Expectation {
+  readonly status: number;
+  readonly fault?: string;
+  readonly detail?: string;
+}
+
+/** A SOAP fault, HTTP 500 unless said otherwise (reference/wsman-wire.md §0: every WinRM fault is a 500). */
+export function fault(subcode: string, detail?: string, status = 500): Expectation {
+  return { status, fault: subcode, detail };
+}
+/** An HTTP refusal without a SOAP fault to check (401, 405, 415…). */
+export function httpStatus(status: number): Expectation {
+  return { status };
+}
+
 export interface HostileCase {
   readonly name: string;
   readonly body: string | Buffer;
+  /**
+   * The operation or header the case attacks (e.g. 'Pull', 'a:ReplyTo'), so the
+   * suite can show that every one the endpoint handles is covered.
+   */
+  readonly target?: string;
+  /** The precise refusal expected; cases without one need only be some fault or 4xx. */
+  readonly expect?: Expectation;
   /** Request headers; they override the defaults (SOAP Content-Type, Basic auth as Administrator). */
   readonly headers?: Record<string, string>;
   /** Default headers to leave out altogether (e.g. no Content-Type at all). */
   readonly omitHeaders?: readonly string[];
+  /** The HTTP method (POST unless said otherwise). */
+  readonly method?: string;
   /** Send the body with Transfer-Encoding: chunked instead of a Content-Length. */
   readonly chunked?: boolean;
 }
 
 /** Stands for a live enumeration context; the test opens one and substitutes its id before sending. */
 export const LIVE_CONTEXT = 'uuid:LIVE-ENUMERATION-CONTEXT';
+/** Stands for a context that was opened and then released; the test substitutes its id before sending. */
+export const RELEASED_CONTEXT = 'uuid:RELEASED-ENUMERATION-CONTEXT';
+/** Stands for a live context's id in lower case (ids are opaque: it names no context). */
+export const LOWER_CASE_LIVE_CONTEXT = 'uuid:LOWER-CASED-ENUMERATION-CONTEXT';
 
 export const IPAM_SERVER_URI = `${WMI}MSFT_IPAM_Server`;
+export const JOB_URI = `${WMI}MSFT_IPAM_ConcreteJob`;
+export const FLEET_URI = `${WMI}MSFT_IPAM_Fleet`;
+/** The resource URI GetClass is addressed to (MS-WSMV 3.1.4.1.38; DSP0227 1.1 §15.4). */
+export const CIMXML_ANY_CLASS = 'http://schemas.dmtf.org/wbem/cim-xml/2/cim-schema/2/*';
+/** The options the MI client sends with GetClass (OMI GetClassRequest.xml). */
+export const GET_CLASS_OPTIONS =
+  '<w:Option Name="IncludeInheritanceHierarchy" Type="xs:boolean">true</w:Option>' +
+  '<w:Option Name="IncludeInheritedElements" Type="xs:boolean">true</w:Option>' +
+  '<w:Option Name="IncludeQualifiers" Type="xs:boolean">true</w:Option>';
 const PROVISION_ACTION = `${IPAM_SERVER_URI}/InvokeIpamServerProvisioning`;
-const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
-const ANONYMOUS = 'http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous';
-const WQL = 'http://schemas.microsoft.com/wbem/wsman/1/WQL';
-const SELECTOR_DIALECT = 'http://schemas.dmtf.org/wbem/wsman/1/wsman/SelectorFilter';
+export const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
+export const ANONYMOUS = 'http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous';
+export const WQL = 'http://schemas.microsoft.com/wbem/wsman/1/WQL';
+export const SELECTOR_DIALECT = 'http://schemas.dmtf.org/wbem/wsman/1/wsman/SelectorFilter';
 
 /** The keys of the default host's MSFT_IPAM_Server instance. */
 export const IPAM_SERVER_KEYS = {
@@ -41,24 +89,24 @@ export const IPAM_SERVER_KEYS = {
   Version: '10.0.20348',
 };
 
-const ENUMERATE_BODY = '<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>32</w:MaxElements></n:Enumerate>';
+export const ENUMERATE_BODY = '<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>32</w:MaxElements></n:Enumerate>';
 
-function provisioningInput(inner: string): string {
+export function provisioningInput(inner: string): string {
   return `<ipam:InvokeIpamServerProvisioning_INPUT xmlns:ipam="${IPAM_SERVER_URI}">${inner}</ipam:InvokeIpamServerProvisioning_INPUT>`;
 }
 
 /** Parameter elements; values are written raw so cases can put markup in them. */
-function parameters(p: Record<string, string>): string {
+export function parameters(p: Record<string, string>): string {
   return Object.entries(p)
     .map(([k, v]) => `<ipam:${k}>${v}</ipam:${k}>`)
     .join('');
 }
 
-const SQL_PARAMETERS = { DatabaseServer: 'sql1.contoso.com', DatabaseName: 'IPAM', DatabasePort: '1433', DatabaseAuthType: '1', ProvisioningMethod: '1' };
+export const SQL_PARAMETERS = { DatabaseServer: 'sql1.contoso.com', DatabaseName: 'IPAM', DatabasePort: '1433', DatabaseAuthType: '1', ProvisioningMethod: '1' };
 
-const id = (n: number): string => `uuid:0DDBA11C-0000-4000-8000-${String(n).padStart(12, '0')}`;
+export const id = (n: number): string => `uuid:0DDBA11C-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
-function enumerateWith(body: string, messageId = id(1)): string {
+export function enumerateWith(body: string, messageId = id(1)): string {
   return envelope({ action: ACTION.enumerate, resourceUri: IPAM_SERVER_URI, body, messageId });
 }
 /**
@@ -68,13 +116,13 @@ function enumerateWith(body: string, messageId = id(1)): string {
 export const WHAT_IF_OPTIONS =
   '<w:Option Name="wmi:__MI_OPERATIONOPTIONS_PROMPTUSERMODE" Type="xs:unsignedInt">0</w:Option>' +
   '<w:Option Name="wmi:__MI_OPERATIONOPTIONS_PROMPTUSERMODEREGULAR_ACKVALUE" Type="xs:boolean">false</w:Option>';
-function invokeWith(inner: string): string {
+export function invokeWith(inner: string): string {
   return envelope({ action: PROVISION_ACTION, resourceUri: IPAM_SERVER_URI, body: provisioningInput(inner), messageId: id(3), optionsXml: WHAT_IF_OPTIONS });
 }
-function pullWith(body: string, action: string = ACTION.pull): string {
+export function pullWith(body: string, action: string = ACTION.pull): string {
   return envelope({ action, resourceUri: IPAM_SERVER_URI, body, messageId: id(5) });
 }
-function wqlEnumerate(query: string): string {
+export function wqlEnumerate(query: string): string {
   return enumerateWith(`<n:Enumerate><w:OptimizeEnumeration/><w:Filter Dialect="${WQL}">${query}</w:Filter></n:Enumerate>`);
 }
 
@@ -86,32 +134,49 @@ export const BASE = {
   invokeWid: invokeWith(parameters({ ProvisioningMethod: '1', WidSchemaPath: 'D:\\IPAM\\Database' })),
   pull: pullWith(`<n:Pull><n:EnumerationContext>${LIVE_CONTEXT}</n:EnumerationContext><n:MaxElements>1</n:MaxElements></n:Pull>`),
   wql: wqlEnumerate('select * from MSFT_IPAM_Server'),
+  /** GetClass as the MI client sends it (reference/wsman-wire.md §4): a Get on the CIM-XML URI with ClassName. */
+  getClass: envelope({
+    action: ACTION.get,
+    resourceUri: CIMXML_ANY_CLASS,
+    selectors: { __cimnamespace: 'root/Microsoft/IPAM', ClassName: 'MSFT_IPAM_Server' },
+    optionsXml: GET_CLASS_OPTIONS,
+    messageId: id(6),
+  }),
+  release: pullWith(`<n:Release><n:EnumerationContext>${LIVE_CONTEXT}</n:EnumerationContext></n:Release>`, ACTION.release),
+  /** The fleet fan-out, as a WhatIf: it reports the plan for the one host and starts no job. */
+  fleet: envelope({
+    action: `${FLEET_URI}/InvokeIpamServerProvisioningOnHosts`,
+    resourceUri: FLEET_URI,
+    optionsXml: WHAT_IF_OPTIONS,
+    body: `<p:InvokeIpamServerProvisioningOnHosts_INPUT xmlns:p="${FLEET_URI}"><p:Hosts>ipam1.contoso.com</p:Hosts>${parameters(SQL_PARAMETERS).replace(/ipam:/g, 'p:')}</p:InvokeIpamServerProvisioningOnHosts_INPUT>`,
+    messageId: id(8),
+  }),
 };
 
 // Fragments of BASE.enumerate that cases replace.
-const ACTION_EL = `<a:Action s:mustUnderstand="true">${ACTION.enumerate}</a:Action>`;
-const MESSAGE_ID_EL = `<a:MessageID>${id(1)}</a:MessageID>`;
-const REPLY_TO_EL = `<a:ReplyTo><a:Address s:mustUnderstand="true">${ANONYMOUS}</a:Address></a:ReplyTo>`;
-const RESOURCE_EL = `<w:ResourceURI s:mustUnderstand="true">${IPAM_SERVER_URI}</w:ResourceURI>`;
-const MAX_ENVELOPE_EL = '<w:MaxEnvelopeSize s:mustUnderstand="true">512000</w:MaxEnvelopeSize>';
-const LOCALE_EL = '<w:Locale xml:lang="en-US" s:mustUnderstand="false"/>';
+export const ACTION_EL = `<a:Action s:mustUnderstand="true">${ACTION.enumerate}</a:Action>`;
+export const MESSAGE_ID_EL = `<a:MessageID>${id(1)}</a:MessageID>`;
+export const REPLY_TO_EL = `<a:ReplyTo><a:Address s:mustUnderstand="true">${ANONYMOUS}</a:Address></a:ReplyTo>`;
+export const RESOURCE_EL = `<w:ResourceURI s:mustUnderstand="true">${IPAM_SERVER_URI}</w:ResourceURI>`;
+export const MAX_ENVELOPE_EL = '<w:MaxEnvelopeSize s:mustUnderstand="true">512000</w:MaxEnvelopeSize>';
+export const LOCALE_EL = '<w:Locale xml:lang="en-US" s:mustUnderstand="false"/>';
 const HEADER_OPEN = '<s:Header>';
-const HEADER_CLOSE = '</s:Header>';
-const BODY_EL = `<s:Body>${ENUMERATE_BODY}</s:Body>`;
+export const HEADER_CLOSE = '</s:Header>';
+export const BODY_EL = `<s:Body>${ENUMERATE_BODY}</s:Body>`;
 const ENVELOPE_CLOSE = '</s:Envelope>';
-const MAX_ELEMENTS_EL = '<w:MaxElements>32</w:MaxElements>';
+export const MAX_ELEMENTS_EL = '<w:MaxElements>32</w:MaxElements>';
 
 /** Replaces the first occurrence of `find`; throws if it is not there. */
-function edit(base: string, find: string, replacement: string): string {
+export function edit(base: string, find: string, replacement: string): string {
   const at = base.indexOf(find);
   if (at === -1) throw new Error(`hostile corpus: ${JSON.stringify(find.slice(0, 80))} is not in the base request`);
   return base.slice(0, at) + replacement + base.slice(at + find.length);
 }
-const inEnumerate = (find: string, replacement: string): string => edit(BASE.enumerate, find, replacement);
-const addHeader = (xml: string, base = BASE.enumerate): string => edit(base, HEADER_CLOSE, xml + HEADER_CLOSE);
+export const inEnumerate = (find: string, replacement: string): string => edit(BASE.enumerate, find, replacement);
+export const addHeader = (xml: string, base = BASE.enumerate): string => edit(base, HEADER_CLOSE, xml + HEADER_CLOSE);
 const withMessageId = (text: string): string => inEnumerate(MESSAGE_ID_EL, `<a:MessageID>${text}</a:MessageID>`);
 /** An unknown Action: the request is refused, and the fault echoes what the case puts elsewhere. */
-const unknownAction = (base: string): string => edit(base, ACTION_EL, '<a:Action s:mustUnderstand="true">http://evil.example/NoSuchAction</a:Action>');
+export const unknownAction = (base: string): string => edit(base, ACTION_EL, '<a:Action s:mustUnderstand="true">http://evil.example/NoSuchAction</a:Action>');
 
 /** A deterministic PRNG (mulberry32), so "random" bodies are the same on every run. */
 function prng(seed: number): () => number {
