@@ -370,7 +370,15 @@ function drainAndChallenge(req: Request, res: Response, host: FleetHost): void {
 export function startListener(app: express.Express, opts: ListenerOptions): Promise<RunningListener> {
   // Bound the time a client may take: slow-drip bodies and idle sockets do not pile up.
   const t = opts.timeouts ?? {};
-  const limits = { requestTimeout: t.requestMs ?? 120_000, headersTimeout: t.headersMs ?? 30_000, keepAliveTimeout: t.keepAliveMs ?? 120_000 };
+  const headersMs = t.headersMs ?? 30_000;
+  const limits = {
+    requestTimeout: t.requestMs ?? 120_000,
+    headersTimeout: headersMs,
+    keepAliveTimeout: t.keepAliveMs ?? 120_000,
+    // node:http checks those timeouts only this often (30 s by default): a slow-drip client would keep its
+    // connection up to 30 s past its timeout. A check a second (or faster for shorter timeouts) is cheap.
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersMs / 2))),
+  };
   const server: http.Server = opts.tls
     ? https.createServer({ ...limits, key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1.2' }, app)
     : http.createServer(limits, app);

@@ -82,10 +82,27 @@ function mustUnderstand(el: XmlElement): boolean {
   return t === 'true' || t === '1';
 }
 
+/** Headers with simple (text-only) content whose value the endpoint uses: markup in one is refused. */
+const SIMPLE_HEADERS = new Set(['Action', 'MessageID', 'ResourceURI', 'MaxEnvelopeSize', 'OperationTimeout', 'ActivityId']);
+
+/**
+ * A simple-content header's text. An element inside one is refused rather than skipped: reading
+ * only the text would join the pieces either side into a different value (`Enum<x/>erate`).
+ */
 function headerText(header: XmlElement | undefined, ns: string, local: string): string | undefined {
   if (!header) return undefined;
   const el = child(header, ns, local);
-  return el ? textOf(el).trim() : undefined;
+  if (!el) return undefined;
+  if (SIMPLE_HEADERS.has(local) && elements(el).length > 0) {
+    if (local === 'ResourceURI') {
+      throw new WsmanFault('DestinationUnreachable', { detail: 'InvalidResourceURI', extra: 'The ResourceURI header holds markup, not a URI.' });
+    }
+    throw new WsmanFault('InvalidMessageInformationHeader', {
+      ...(local === 'OperationTimeout' ? { detail: 'InvalidTimeout' } : {}),
+      extra: `The ${local} header holds markup; its value must be text only.`,
+    });
+  }
+  return textOf(el).trim();
 }
 
 function xmlLang(el: XmlElement | undefined): string | undefined {
@@ -173,6 +190,11 @@ export function parseRequest(envelope: XmlElement, alsoUnderstood: ReadonlySet<s
   }
 
   const messageId = headerText(header, NS.addressing, 'MessageID');
+  const activityId = headerText(header, NS.wsmv, 'ActivityId');
+  if (activityId !== undefined && activityId.length > 2048) {
+    // MS-WSMV 3.1.4.1.12: an ActivityId MUST NOT exceed 2048 characters; the server SHOULD fault so.
+    throw new WsmanFault('InvalidMessageInformationHeader', { extra: 'The ActivityId header is longer than 2048 characters.' });
+  }
 
   return {
     envelope,
@@ -229,15 +251,18 @@ export function checkAddressing(req: WsmanRequest): void {
   }
   const replyTo = header ? child(header, NS.addressing, 'ReplyTo') : undefined;
   if (!replyTo) throw new WsmanFault('MessageInformationHeaderRequired', { extra: 'The request has no ReplyTo header.' });
-  const address = child(replyTo, NS.addressing, 'Address');
-  if (!address || textOf(address).trim() !== ANONYMOUS) {
+  // An endpoint reference has exactly one Address (WS-Addressing 2004/08 §2.1): two are not the anonymous one.
+  const addresses = childrenNamed(replyTo, NS.addressing, 'Address');
+  const address = addresses.length === 1 ? addresses[0] : undefined;
+  if (!address || elements(address).length > 0 || textOf(address).trim() !== ANONYMOUS) {
     throw new WsmanFault('UnsupportedFeature', { detail: 'AddressingMode', extra: 'Only the anonymous ReplyTo address is supported.' });
   }
   // MS-WSMV 3.1.4.1.4: FaultTo, when present, must be anonymous too.
   const faultTo = header ? child(header, NS.addressing, 'FaultTo') : undefined;
   if (faultTo) {
-    const fa = child(faultTo, NS.addressing, 'Address');
-    if (!fa || textOf(fa).trim() !== ANONYMOUS) {
+    const fas = childrenNamed(faultTo, NS.addressing, 'Address');
+    const fa = fas.length === 1 ? fas[0] : undefined;
+    if (!fa || elements(fa).length > 0 || textOf(fa).trim() !== ANONYMOUS) {
       throw new WsmanFault('UnsupportedFeature', { detail: 'AddressingMode', extra: 'Only the anonymous FaultTo address is supported.' });
     }
   }

@@ -4,8 +4,8 @@
  * 500 without a fault body — the server keeps answering Identify, logs no
  * internal error, and the IPAM server instance reads back unchanged. Cases of
  * the per-operation and per-header families (operations.ts, headers.ts) must
- * get the very refusal they expect. Requests the server still mishandles are
- * in known-failures.ts and run as test.failing against an emulator of their own.
+ * get the very refusal they expect, and so must the cases this suite once caught
+ * the server mishandling (regressions.ts).
  *
  * Failures are collected per case and reported together, so one run names
  * every case the server mishandles.
@@ -43,7 +43,7 @@ import {
   type HostileCase,
 } from './corpus';
 import { HEADERS, headerCases } from './headers';
-import { KNOWN_FAILURES } from './known-failures';
+import { REGRESSIONS } from './regressions';
 import { OPERATIONS, operationCases } from './operations';
 
 interface Reply {
@@ -225,7 +225,7 @@ async function withContexts(url: string, c: HostileCase): Promise<HostileCase> {
   return body === c.body ? c : { ...c, body };
 }
 
-const cases = [...hostileCases(), ...operationCases(), ...headerCases()];
+const cases = [...hostileCases(), ...operationCases(), ...headerCases(), ...REGRESSIONS];
 let emu: TestEmulator;
 let stateBefore: Array<Record<string, string | null>>;
 
@@ -238,7 +238,7 @@ afterAll(() => emu.stop());
 describe('hostile input', () => {
   test('the corpus holds at least 250 uniquely named cases', () => {
     expect(cases.length).toBeGreaterThanOrEqual(250);
-    const names = [...cases, ...KNOWN_FAILURES].map((c) => c.name);
+    const names = cases.map((c) => c.name);
     expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
   });
 
@@ -384,31 +384,5 @@ describe('hostile input', () => {
       .filter((e) => e.level >= 50)
       .map((e) => `${e.msg ?? ''}: ${e.err?.message ?? ''} ${e.op ?? ''}`);
     expect(errors).toEqual([]);
-  });
-});
-
-/**
- * Requests the server mishandles today (known-failures.ts), against an emulator of
- * their own so the suite above stays clean. Each test passes while its case still
- * gets the wrong answer; when the server is fixed it fails, and the case moves into
- * the corpus.
- */
-describe('hostile input the server mishandles (KNOWN_FAILURES)', () => {
-  let own: TestEmulator;
-  beforeAll(async () => {
-    own = await startEmulator();
-  });
-  afterAll(() => own.stop());
-
-  for (const k of KNOWN_FAILURES) {
-    test.failing(`KNOWN FAILURE: ${k.name} (now: ${k.observed})`, async () => {
-      const reply = await send(own.port, await withContexts(own.url, k));
-      expect(whatIsWrong(reply) ?? unexpected(k.expect, reply)).toBeUndefined();
-    });
-  }
-
-  test('the server keeps answering after them, and logs no internal error', async () => {
-    expect(await identifyStatus(own.url)).toBe(200);
-    expect(own.logs().filter((l) => (JSON.parse(l) as { level: number }).level >= 50)).toEqual([]);
   });
 });

@@ -43,7 +43,7 @@ export class EnumerationContexts {
     this.sweeper.unref();
   }
 
-  /** Opens a context; faults with w:QuotaLimit past the host's limit. */
+  /** Opens a context; faults with w:InternalError past the host's limit (MS-WSMV 3.1.4.1.19). */
   create(init: {
     hostFqdn: string;
     owner: string;
@@ -57,7 +57,10 @@ export class EnumerationContexts {
     this.sweep();
     const count = this.perHost.get(init.hostFqdn) ?? 0;
     if (count >= init.maxPerHost) {
-      throw new WsmanFault('QuotaLimit', {
+      // MS-WSMV 3.1.4.1.19: too many enumerations MUST be wsman:InternalError. The code is WinRM's
+      // "busy servicing other requests" quota code (docs/research/wsman-facts.md §5) [inferred].
+      throw new WsmanFault('InternalError', {
+        winrmCode: 0x8033803f,
         extra: `The host already has ${count} open enumerations (limit ${init.maxPerHost}); release or finish some first.`,
       });
     }

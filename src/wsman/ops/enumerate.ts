@@ -9,7 +9,7 @@ import { matchesWql, parseWql, projectWql, validateWql, type WqlQuery } from '..
 import { ValueEncoder } from '../../cim/valueCodec';
 import type { ResolvedClass } from '../../cim/types';
 import { referenceTo } from '../../cim/values';
-import { attr, child, childrenNamed, textOf, type XmlElement } from '../../xml/parse';
+import { attr, child, elements, textOf, type XmlElement } from '../../xml/parse';
 import { XmlWriter } from '../../xml/write';
 import type { EnumerationItem, EnumerationMode, EnumerationState } from '../enumeration/contexts';
 import { writeEpr } from '../epr';
@@ -79,11 +79,21 @@ function readFilter(ctx: OperationContext, res: ResolvedResource, enumerate: Xml
   if (dialect === DIALECT.selector) {
     if (!res.cls) throw new WsmanFault('CannotProcessFilter', { extra: 'A SelectorFilter needs the resource URI of a class.' });
     const set = child(filter, NS.wsman, 'SelectorSet');
-    const selectors: Selector[] = set
-      ? childrenNamed(set, NS.wsman, 'Selector').map((s) => ({ name: attr(s, '', 'Name') ?? '', value: textOf(s) }))
-      : [];
+    // MS-WSMV 3.1.4.1.13: a filter that does not conform is refused (wsen:CannotProcessFilter), never read as
+    // "no condition": a SelectorSet of one or more w:Selector elements, nothing else, no quotation marks in values.
+    const kids = set ? elements(set) : [];
+    if (!set || kids.length === 0 || kids.some((k) => k.ns !== NS.wsman || k.local !== 'Selector') || set.children.some((c) => typeof c === 'string' && c.trim() !== '')) {
+      throw new WsmanFault('CannotProcessFilter', { extra: 'A SelectorFilter holds a SelectorSet of one or more w:Selector elements and nothing else.' });
+    }
+    const selectors: Selector[] = kids.map((s) => {
+      if (elements(s).length > 0) throw new WsmanFault('CannotProcessFilter', { extra: 'A selector value is text, not markup.' });
+      return { name: attr(s, '', 'Name') ?? '', value: textOf(s) };
+    });
     const seen = new Set<string>();
     for (const s of selectors) {
+      if (/["']/.test(s.value)) {
+        throw new WsmanFault('CannotProcessFilter', { extra: `The value of the selector ${s.name} holds a quotation mark, which a SelectorFilter does not allow.` });
+      }
       const prop = res.cls.property(s.name);
       // MS-WSMV 3.1.4.1.13: only scalar, non-datetime, non-reference properties; each once.
       if (!prop || prop.isArray || prop.valueType === 'datetime' || prop.valueType === 'reference' || prop.valueType === 'instance') {

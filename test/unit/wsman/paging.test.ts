@@ -75,7 +75,7 @@ test('MaxElements is capped at the host MaxBatchItems', async () => {
   enumerations.clearHost(capped.defaultHost.fqdn);
 });
 
-test('the host refuses more open enumerations than its quota with w:QuotaLimit', async () => {
+test('the host refuses more open enumerations than its quota with w:InternalError (MS-WSMV 3.1.4.1.19)', async () => {
   const small = new Fleet({ ...(contoso as Fixture), policy: { ...(contoso as Fixture).policy, maxEnumerationContexts: 3 } });
   const statuses: number[] = [];
   let last;
@@ -85,6 +85,7 @@ test('the host refuses more open enumerations than its quota with w:QuotaLimit',
     last = r.xml;
   }
   expect(statuses).toEqual([200, 200, 200, 500]);
-  expect(faultOf(last!).subcode).toBe('w:QuotaLimit');
+  expect(faultOf(last!).subcode).toBe('w:InternalError');
+  expect(faultOf(last!).code).toBe('s:Receiver');
   enumerations.clearHost(small.defaultHost.fqdn);
 });

@@ -1,14 +1,11 @@
 /**
- * Hostile requests the emulator mishandles today: each is served (HTTP 200) where
- * it should be refused. They are kept out of the corpus, whose test requires a
- * refusal from every case, and run by hostile.test.ts as test.failing against an
- * emulator of their own: each such test passes while the server still gets its
- * case wrong and fails, to be moved into the corpus, once the server is fixed.
- *
- * `expect` is the answer we believe is right, with its source; `observed` is what
- * the emulator answers now. Two more known failures are scenarios rather than
- * requests and live with their tests: the fault for too many open enumerations
- * (enumerations.test.ts) and the late cut-off of slow-drip clients (slow.test.ts).
+ * Hostile requests the emulator once mishandled, found by this suite and fixed:
+ * each was served (HTTP 200) where it should have been refused. They now run in
+ * the corpus like every other case (hostile.test.ts); `was` records the old
+ * answer and `reason` the source of the expected refusal, so a regression names
+ * its cause. Two more were scenarios rather than requests and live with their
+ * tests: the fault for too many open enumerations (enumerations.test.ts) and the
+ * late cut-off of slow-drip clients (slow.test.ts).
  */
 import { ACTION, envelope } from '../support/soap';
 import {
@@ -26,13 +23,13 @@ import {
   type HostileCase,
 } from './corpus';
 
-export interface KnownFailure extends HostileCase {
+export interface Regression extends HostileCase {
   readonly target: string;
   /** The refusal we believe is right. */
   readonly expect: NonNullable<HostileCase['expect']>;
-  /** What the emulator answers today, for the record. */
-  readonly observed: string;
-  /** Why the server is wrong, with the source of the expectation. */
+  /** What the emulator answered before the fix, for the record. */
+  readonly was: string;
+  /** Why that was wrong, with the source of the expectation. */
   readonly reason: string;
 }
 
@@ -45,13 +42,13 @@ const selectorFilter = (selectorSetContent: string): string =>
     messageId: id(1),
   });
 
-export const KNOWN_FAILURES: readonly KnownFailure[] = [
+export const REGRESSIONS: readonly Regression[] = [
   {
     name: 'p:ActivityId: 2,049 characters, on a valid Enumerate',
     target: 'p:ActivityId',
     body: addHeader(`<p:ActivityId s:mustUnderstand="false">${'a'.repeat(2049)}</p:ActivityId>`),
     expect: fault('a:InvalidMessageInformationHeader'),
-    observed: 'HTTP 200 EnumerateResponse: the ActivityId is not checked at all',
+    was: 'HTTP 200 EnumerateResponse: the ActivityId is not checked at all',
     reason:
       'MS-WSMV 3.1.4.1.12: the value MUST NOT exceed 2048 characters, and if it does the server SHOULD return wsa:InvalidMessageInformationHeader ' +
       '(docs/research/wsman-facts.md §1 lists it with MessageID). src/wsman/request.ts checks the length of MessageID only.',
@@ -61,7 +58,7 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     target: 'p:ActivityId',
     body: addHeader(`<p:ActivityId>${'A'.repeat(100_000)}</p:ActivityId>`),
     expect: fault('a:InvalidMessageInformationHeader'),
-    observed: 'HTTP 200 EnumerateResponse',
+    was: 'HTTP 200 EnumerateResponse',
     reason: 'As above (MS-WSMV 3.1.4.1.12), at an absurd size.',
   },
   {
@@ -69,7 +66,7 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     target: 'a:Action',
     body: inEnumerate(ACTION_EL, `<a:Action s:mustUnderstand="true">${ACTION.enumerate.slice(0, 50)}${SPLIT}${ACTION.enumerate.slice(50)}</a:Action>`),
     expect: fault('a:InvalidMessageInformationHeader'),
-    observed: 'HTTP 200 EnumerateResponse: the element is dropped and the text either side joined into a valid Action',
+    was: 'HTTP 200 EnumerateResponse: the element is dropped and the text either side joined into a valid Action',
     reason:
       'wsa:Action is an xs:anyURI with simple content; an element inside makes the header invalid (WS-Addressing 2004/08 §3: ' +
       'wsa:InvalidMessageInformationHeader). headerText() in src/wsman/request.ts reads textOf(), which skips child elements, ' +
@@ -80,7 +77,7 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     target: 'w:ResourceURI',
     body: inEnumerate(RESOURCE_EL, `<w:ResourceURI s:mustUnderstand="true">${IPAM_SERVER_URI.slice(0, -6)}${SPLIT}${IPAM_SERVER_URI.slice(-6)}</w:ResourceURI>`),
     expect: fault('a:DestinationUnreachable', 'InvalidResourceURI'),
-    observed: 'HTTP 200 EnumerateResponse of MSFT_IPAM_Server',
+    was: 'HTTP 200 EnumerateResponse of MSFT_IPAM_Server',
     reason:
       'A malformed ResourceURI is a:DestinationUnreachable / InvalidResourceURI (docs/research/wsman-facts.md §1, from WinRM\'s fault table); ' +
       'the same textOf() reading turns this one into a valid URI.',
@@ -90,7 +87,7 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     target: 'w:MaxEnvelopeSize',
     body: inEnumerate(MAX_ENVELOPE_EL, `<w:MaxEnvelopeSize s:mustUnderstand="true">512${SPLIT}000</w:MaxEnvelopeSize>`),
     expect: fault('a:InvalidMessageInformationHeader'),
-    observed: 'HTTP 200 EnumerateResponse',
+    was: 'HTTP 200 EnumerateResponse',
     reason: 'The emulator\'s own answer for a MaxEnvelopeSize that is not a positive integer (src/wsman/request.ts); the element is dropped unseen.',
   },
   {
@@ -98,7 +95,7 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     target: 'a:ReplyTo',
     body: inEnumerate(REPLY_TO_EL, `<a:ReplyTo><a:Address>${ANONYMOUS}</a:Address><a:Address>http://evil.example/collect</a:Address></a:ReplyTo>`),
     expect: fault('w:UnsupportedFeature', 'AddressingMode'),
-    observed: 'HTTP 200 EnumerateResponse: only the first Address is read',
+    was: 'HTTP 200 EnumerateResponse: only the first Address is read',
     reason:
       'MS-WSMV 3.1.4.1.3: a server MUST return w:UnsupportedFeature / AddressingMode for a ReplyTo value other than the anonymous URI; ' +
       'an endpoint reference has exactly one Address (WS-Addressing 2004/08 §2.1), so this ReplyTo is not the anonymous one.',
@@ -108,7 +105,7 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     target: 'Enumerate',
     body: selectorFilter("<w:Selector Name=\"Name\">IP Address Management (IPAM) Server' or 'a'='a</w:Selector>"),
     expect: fault('n:CannotProcessFilter'),
-    observed: 'HTTP 200 EnumerateResponse with no items',
+    was: 'HTTP 200 EnumerateResponse with no items',
     reason:
       'MS-WSMV 3.1.4.1.13: a Selector filter whose value contains a double or single quotation mark MUST be rejected, and the server ' +
       'SHOULD return wsen:CannotProcessFilter. src/wsman/ops/enumerate.ts readFilter() checks names and types, not values.',
@@ -118,7 +115,7 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     target: 'Enumerate',
     body: selectorFilter('<x:NotASelector xmlns:x="urn:hostile" Name="Name">x</x:NotASelector>loose text'),
     expect: fault('n:CannotProcessFilter'),
-    observed: 'HTTP 200 EnumerateResponse with every instance: the filter silently matches everything',
+    was: 'HTTP 200 EnumerateResponse with every instance: the filter silently matches everything',
     reason:
       'MS-WSMV 3.1.4.1.13: a filter expression that does not conform SHOULD get wsen:CannotProcessFilter. readFilter() keeps only the ' +
       'w:Selector children, so garbage becomes an empty filter that selects all, where the same SelectorSet as a header is ' +
