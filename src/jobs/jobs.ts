@@ -123,6 +123,10 @@ export class JobService {
     return this.store.forHost(fqdn);
   }
 
+  idsForHost(fqdn: string): string[] {
+    return this.store.idsForHost(fqdn);
+  }
+
   /** True while a job for the host is queued or running. */
   isHostBusy(fqdn: string): boolean {
     return this.dispatcher.isHostBusy(fqdn);

@@ -75,6 +75,10 @@ export class JobProvider implements CimProvider {
     return this.jobs.forHost(ctx.host.fqdn).map((j) => jobInstance(cls, j, now));
   }
 
+  async enumerateReferences(ctx: ProviderContext, cls: ResolvedClass): Promise<readonly CimReference[]> {
+    return this.jobs.idsForHost(ctx.host.fqdn).map((id) => ({ kind: 'reference', className: cls.name, namespace: cls.namespace, keys: [{ name: 'InstanceID', value: id }] }));
+  }
+
   async getInstance(ctx: ProviderContext, cls: ResolvedClass, ref: CimReference): Promise<CimInstance | undefined> {
     const id = ref.keys.find((k) => k.name.toLowerCase() === 'instanceid')?.value;
     const j = id !== undefined ? this.visible(ctx, id) : undefined;

@@ -68,6 +68,11 @@ export interface CimProvider {
   enumerateInstances(ctx: ProviderContext, cls: ResolvedClass): Promise<readonly CimInstance[]>;
   /** One instance by its key values, or undefined. Default: search enumerateInstances. */
   getInstance?(ctx: ProviderContext, cls: ResolvedClass, ref: CimReference): Promise<CimInstance | undefined>;
+  /**
+   * The references of every instance enumerateInstances would return, in the same order, without
+   * building the instances: with getInstance, an unfiltered enumeration then holds only keys.
+   */
+  enumerateReferences?(ctx: ProviderContext, cls: ResolvedClass): Promise<readonly CimReference[]>;
   /** Invokes a method of `call.cls`; throws CimError for failures. */
   invokeMethod?(ctx: ProviderContext, call: MethodCall): Promise<MethodResult>;
 }

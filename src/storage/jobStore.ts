@@ -114,6 +114,14 @@ export class JobStore {
     return r ? toRecord(r) : undefined;
   }
 
+  /** The InstanceIDs of forHost(fqdn), in the same order, without reading the rows. */
+  idsForHost(fqdn: string): string[] {
+    return this.db
+      .prepare('SELECT instance_id FROM jobs WHERE fqdn = ? OR submitted_on = ? ORDER BY time_submitted, instance_id')
+      .pluck()
+      .all(fqdn, fqdn) as string[];
+  }
+
   /** Jobs a host shows: those working on it and those submitted to it (fan-out). */
   forHost(fqdn: string): JobRecord[] {
     return (this.db.prepare('SELECT * FROM jobs WHERE fqdn = ? OR submitted_on = ? ORDER BY time_submitted, instance_id').all(fqdn, fqdn) as Row[]).map(toRecord);

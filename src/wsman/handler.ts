@@ -160,7 +160,7 @@ export class WsmanHandler {
       case ACTION.pull:
         log.op = 'Pull';
         this.authorize(ctx, 'read', 'read');
-        return Promise.resolve(pull(ctx));
+        return pull(ctx);
       case ACTION.release:
         log.op = 'Release';
         this.authorize(ctx, 'read', 'read');

@@ -1,5 +1,7 @@
 /**
- * Open enumerations. A context holds the items not yet pulled; it belongs to
+ * Open enumerations. A context holds the items not yet pulled, as references
+ * where the provider can fetch an instance by its keys (so 10,000 jobs cost
+ * their keys, not their instances, until pulled); it belongs to
  * the host and user that opened it, and is dropped after being idle for the
  * host's EnumerationTimeoutms (MS-WSMV 3.1.2: the timer restarts after each
  * Enumerate/Pull response) or when released or exhausted.
@@ -11,9 +13,17 @@ import { WsmanFault } from '../faults';
 
 export type EnumerationMode = 'objects' | 'epr' | 'objectAndEpr';
 
+/** Where a context's items are fetched from when pulled (the provider, bound to the request that opened it). */
+export interface ItemSource {
+  /** The instance as it is now (with the enumeration's WQL projection), or undefined if it is gone. */
+  load(reference: CimReference): Promise<CimInstance | undefined>;
+}
+
 export interface EnumerationItem {
-  readonly instance: CimInstance;
   readonly reference: CimReference;
+  /** Kept when the provider cannot fetch instances by their keys; else `source` loads it when pulled. */
+  readonly instance?: CimInstance;
+  readonly source?: ItemSource;
 }
 
 export interface EnumerationState {
@@ -26,6 +36,8 @@ export interface EnumerationState {
   readonly items: readonly EnumerationItem[];
   /** Index of the next item to send. */
   position: number;
+  /** A Pull is reading items right now (a second Pull on the context must wait its turn). */
+  busy: boolean;
   expiresAt: number;
   readonly timeoutMs: number;
 }
@@ -72,6 +84,7 @@ export class EnumerationContexts {
       form: init.form,
       items: init.items,
       position: init.position,
+      busy: false,
       timeoutMs: init.timeoutMs,
       expiresAt: this.now() + init.timeoutMs,
     };

@@ -7,11 +7,11 @@
  */
 import { matchesWql, parseWql, projectWql, validateWql, type WqlQuery } from '../../cim/wql';
 import { ValueEncoder } from '../../cim/valueCodec';
-import type { ResolvedClass } from '../../cim/types';
+import type { CimInstance, ResolvedClass } from '../../cim/types';
 import { referenceTo } from '../../cim/values';
 import { attr, child, elements, textOf, type XmlElement } from '../../xml/parse';
 import { XmlWriter } from '../../xml/write';
-import type { EnumerationItem, EnumerationMode, EnumerationState } from '../enumeration/contexts';
+import type { EnumerationItem, EnumerationMode, EnumerationState, ItemSource } from '../enumeration/contexts';
 import { writeEpr } from '../epr';
 import { WsmanFault } from '../faults';
 import { ACTION, DIALECT, NS } from '../namespaces';
@@ -109,20 +109,39 @@ function readFilter(ctx: OperationContext, res: ResolvedResource, enumerate: Xml
   });
 }
 
+/**
+ * The items of an enumeration, in order. Where the provider can fetch an instance by its
+ * keys, an item holds only its reference and is loaded when pulled (as it is then: a job
+ * pulled later shows its later state; one gone since is skipped); an unfiltered enumeration
+ * of such a provider does not even build the instances (enumerateReferences).
+ */
 async function collect(ctx: OperationContext, spec: FilterSpec): Promise<EnumerationItem[]> {
   const pctx = providerContext(ctx);
   const items: EnumerationItem[] = [];
+  const query = spec.query;
   for (const { cls, provider } of ctx.services.providers.served(spec.cls)) {
+    const getInstance = provider.getInstance?.bind(provider);
+    const source: ItemSource | undefined = getInstance && {
+      load: async (ref) => {
+        const inst = await getInstance(pctx, cls, ref);
+        return inst && query ? projectWql(query, inst) : inst;
+      },
+    };
+    if (source && !query && !spec.selectorRef && provider.enumerateReferences) {
+      for (const reference of await provider.enumerateReferences(pctx, cls)) items.push({ reference, source });
+      continue;
+    }
     for (const inst of await provider.enumerateInstances(pctx, cls)) {
-      if (spec.query && !matchesWql(spec.query, inst)) continue;
+      if (query && !matchesWql(query, inst)) continue;
       if (spec.selectorRef && !matchesSelectorFilter(cls, inst, spec.selectorRef)) continue;
-      items.push({ instance: spec.query ? projectWql(spec.query, inst) : inst, reference: referenceTo(cls, inst) });
+      const reference = referenceTo(cls, inst);
+      items.push(source ? { reference, source } : { reference, instance: query ? projectWql(query, inst) : inst });
     }
   }
   return items;
 }
 
-function matchesSelectorFilter(cls: ResolvedClass, inst: EnumerationItem['instance'], selectors: Selector[]): boolean {
+function matchesSelectorFilter(cls: ResolvedClass, inst: CimInstance, selectors: Selector[]): boolean {
   // Reuse key matching: build a reference over the filter's properties.
   const ref = {
     kind: 'reference' as const,
@@ -133,8 +152,11 @@ function matchesSelectorFilter(cls: ResolvedClass, inst: EnumerationItem['instan
   return instanceMatches(inst, ref);
 }
 
-/** Renders the next items that fit; returns their XML and how many were taken. */
-function renderBatch(
+/**
+ * Renders the next items that fit; returns their XML and how many items were used up
+ * (rendered, or skipped because they are gone).
+ */
+async function renderBatch(
   ctx: OperationContext,
   form: UriForm,
   mode: EnumerationMode,
@@ -142,18 +164,24 @@ function renderBatch(
   from: number,
   maxElements: number,
   overhead: number,
-): { writers: XmlWriter[]; count: number } {
+): Promise<{ writers: XmlWriter[]; consumed: number }> {
   const encoder = new ValueEncoder(codecFor(ctx, form));
   const writers: XmlWriter[] = [];
   let used = overhead;
-  for (let i = from; i < items.length && writers.length < maxElements; i++) {
+  let i = from;
+  for (; i < items.length && writers.length < maxElements; i++) {
     const item = items[i] as EnumerationItem;
+    let instance = item.instance;
+    if (mode !== 'epr' && !instance) {
+      instance = await item.source?.load(item.reference);
+      if (!instance) continue;
+    }
     const w = new XmlWriter();
-    if (mode === 'objects') encoder.writeInstance(w, item.instance);
+    if (mode === 'objects') encoder.writeInstance(w, instance as CimInstance);
     else if (mode === 'epr') writeEpr(w, item.reference, form);
     else {
       w.open('w:Item');
-      encoder.writeInstance(w, item.instance);
+      encoder.writeInstance(w, instance as CimInstance);
       writeEpr(w, item.reference, form);
       w.close();
     }
@@ -162,13 +190,13 @@ function renderBatch(
     used += size;
     writers.push(w);
   }
-  if (writers.length === 0 && from < items.length && maxElements > 0) {
+  if (writers.length === 0 && i < items.length && maxElements > 0) {
     throw new WsmanFault('EncodingLimit', {
       detail: 'MaxEnvelopeSizeExceeded',
       extra: `The next item does not fit in a reply of at most ${ctx.maxReplyBytes} bytes.`,
     });
   }
-  return { writers, count: writers.length };
+  return { writers, consumed: i - from };
 }
 
 /** Bytes of the reply around its items (the header and the response elements), with room for the context id. */
@@ -210,9 +238,9 @@ export async function enumerate(ctx: OperationContext): Promise<string> {
   let sent = 0;
   let writers: XmlWriter[] = [];
   if (optimize) {
-    const batch = renderBatch(ctx, res.form, mode, items, 0, maxElements, overheadOf(ctx, ACTION.enumerateResponse, 'n:EnumerateResponse'));
+    const batch = await renderBatch(ctx, res.form, mode, items, 0, maxElements, overheadOf(ctx, ACTION.enumerateResponse, 'n:EnumerateResponse'));
     writers = batch.writers;
-    sent = batch.count;
+    sent = batch.consumed;
   }
   const done = optimize && sent === items.length;
   let state: EnumerationState | undefined;
@@ -242,7 +270,7 @@ export async function enumerate(ctx: OperationContext): Promise<string> {
   });
 }
 
-export function pull(ctx: OperationContext): string {
+export async function pull(ctx: OperationContext): Promise<string> {
   const body = bodyElement(ctx, 'Pull');
   const ctxEl = child(body, NS.enumeration, 'EnumerationContext');
   if (!ctxEl) throw new WsmanFault('InvalidEnumerationContext');
@@ -251,8 +279,19 @@ export function pull(ctx: OperationContext): string {
     positiveInt(child(body, NS.enumeration, 'MaxElements') ?? child(body, NS.wsman, 'MaxElements'), 'MaxElements', 1),
     ctx.host.policy.maxBatchItems,
   );
-  const batch = renderBatch(ctx, state.form, state.mode, state.items, state.position, maxElements, overheadOf(ctx, ACTION.pullResponse, 'n:PullResponse'));
-  state.position += batch.count;
+  if (state.busy) {
+    // A client that pulls one context twice at once: one Pull at a time, or the positions would race.
+    throw new WsmanFault('InvalidEnumerationContext', { extra: 'Another Pull of this enumeration context is in progress.' });
+  }
+  state.busy = true;
+  ctx.services.enumerations.touch(state);
+  let batch: Awaited<ReturnType<typeof renderBatch>>;
+  try {
+    batch = await renderBatch(ctx, state.form, state.mode, state.items, state.position, maxElements, overheadOf(ctx, ACTION.pullResponse, 'n:PullResponse'));
+  } finally {
+    state.busy = false;
+  }
+  state.position += batch.consumed;
   const done = state.position >= state.items.length;
   if (done) ctx.services.enumerations.delete(state);
   else ctx.services.enumerations.touch(state);
