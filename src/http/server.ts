@@ -72,48 +72,63 @@ export interface AppDeps {
   readonly admin?: express.Router;
 }
 
-export function createApp(deps: AppDeps): express.Express {
+/** HTTP.sys matches the WS-Man URL case-insensitively, with or without a trailing slash. */
+const WSMAN_PATH = /^\/wsman\/?$/i;
+
+/**
+ * The request listener. POST /wsman goes straight to the WS-Man path on node:http (the hot
+ * path: no router, one writeHead per reply); everything else (the admin API, 404, 405) goes
+ * through express.
+ */
+export function createApp(deps: AppDeps): http.RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use((_req, res, next) => {
-    res.setHeader('Server', SERVER_HEADER);
-    next();
-  });
   if (deps.admin) app.use('/_emulator', deps.admin);
-  app.all(/^\/wsman\/?$/i, (req, res, next) => {
-    if (req.method !== 'POST') {
-      res.status(405).setHeader('Allow', 'POST');
-      res.end();
-      return;
-    }
-    serveWsman(deps, req, res).catch(next);
-  });
   app.use((_req: Request, res: Response) => {
     res.status(404).type('text/html; charset=us-ascii').send(NOT_FOUND_BODY);
   });
-  // Last resort: a bug must still reach the client as a SOAP fault, never a bare 500.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    deps.log.error({ err, url: req.url }, 'unhandled error in the HTTP layer');
-    if (res.headersSent) {
-      res.destroy();
+    lastResort(deps, req, res, err);
+  });
+  return (req, res) => {
+    res.setHeader('Server', SERVER_HEADER);
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    if (!WSMAN_PATH.test(path)) {
+      app(req, res);
       return;
     }
-    const host = deps.fleet.defaultHost;
-    const fault = new WsmanFault('InternalError');
-    const xml = writeFault(fault, { relatesTo: undefined, lang: '', machine: host.fqdn }, () => undefined);
-    res.status(500).type('application/soap+xml;charset=UTF-8').send(xml);
-  });
-  return app;
+    if (req.method !== 'POST') {
+      req.resume();
+      res.writeHead(405, { Allow: 'POST', 'Content-Length': 0 });
+      res.end();
+      return;
+    }
+    serveWsman(deps, req, res, path).catch((err: unknown) => lastResort(deps, req, res, err));
+  };
 }
 
-async function serveWsman(deps: AppDeps, req: Request, res: Response): Promise<void> {
+/** A bug must still reach the client as a SOAP fault, never a bare 500. */
+function lastResort(deps: AppDeps, req: http.IncomingMessage, res: http.ServerResponse, err: unknown): void {
+  deps.log.error({ err, url: req.url }, 'unhandled error in the HTTP layer');
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const fault = new WsmanFault('InternalError');
+  const xml = writeFault(fault, { relatesTo: undefined, lang: '', machine: deps.fleet.defaultHost.fqdn }, () => undefined);
+  sendXml(res, 500, xml, 'utf-8');
+}
+
+async function serveWsman(deps: AppDeps, req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
   const started = process.hrtime.bigint();
   const route = resolveHost(deps.fleet, req.headers.host, req.socket.localPort);
   const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
   const entry: Record<string, unknown> = {
     method: req.method,
-    path: req.path,
+    path,
     tls: secure,
     client: req.socket.remoteAddress,
     host: 'host' in route ? route.host.fqdn : route.unknownHost,
@@ -152,8 +167,7 @@ async function serveWsman(deps: AppDeps, req: Request, res: Response): Promise<v
         entry.auth = 'Negotiate';
         entry.leg = 'challenge';
         req.resume();
-        res.status(401).setHeader('WWW-Authenticate', step.wwwAuthenticate);
-        res.setHeader('Content-Length', 0);
+        res.writeHead(401, { 'WWW-Authenticate': step.wwwAuthenticate, 'Content-Length': 0 });
         res.end();
         return;
       }
@@ -192,7 +206,7 @@ async function serveWsman(deps: AppDeps, req: Request, res: Response): Promise<v
     // pywinrm and Go winrm POST nothing to set up the Negotiate context for sealing, and need a 200.
     entry.emptyBody = true;
     req.resume();
-    res.status(200).setHeader('Content-Length', 0);
+    res.writeHead(200, { 'Content-Length': 0 });
     res.end();
     return;
   }
@@ -235,7 +249,7 @@ async function serveWsman(deps: AppDeps, req: Request, res: Response): Promise<v
   sendXml(res, outcome.status, outcome.body, body.encoding);
 }
 
-function handleEnvelope(deps: AppDeps, req: Request, host: FleetHost, principal: Principal | null, xml: string, encoding: BodyEncoding): Promise<HandlerOutcome> {
+function handleEnvelope(deps: AppDeps, req: http.IncomingMessage, host: FleetHost, principal: Principal | null, xml: string, encoding: BodyEncoding): Promise<HandlerOutcome> {
   return deps.handler.handle({
     xml,
     host,
@@ -248,7 +262,7 @@ function handleEnvelope(deps: AppDeps, req: Request, host: FleetHost, principal:
 }
 
 /** A body that could not be read: the HTTP status (and fault) Windows gives. */
-function refuseBody(res: Response, body: Exclude<BodyResult, { kind: 'ok' }>, host: FleetHost, entry: Record<string, unknown>): void {
+function refuseBody(res: http.ServerResponse, body: Exclude<BodyResult, { kind: 'ok' }>, host: FleetHost, entry: Record<string, unknown>): void {
   switch (body.kind) {
     case 'aborted':
       entry.aborted = true;
@@ -256,7 +270,8 @@ function refuseBody(res: Response, body: Exclude<BodyResult, { kind: 'ok' }>, ho
       return;
     case 'unsupportedMediaType':
       // What Windows answers for a body that is not application/soap+xml.
-      res.status(415).end();
+      res.writeHead(415, { 'Content-Length': 0 });
+      res.end();
       return;
     case 'tooLarge': {
       // MS-WSMV 3.1.4.1.20: past MaxEnvelopeSizekb the request is refused with 413.
@@ -287,7 +302,7 @@ const SEALING_OVERHEAD = 1024;
  * session, handle it, seal the reply (faults too). One at a time per connection,
  * because both directions' sequence numbers must follow the wire order.
  */
-async function serveSealed(deps: AppDeps, req: Request, res: Response, host: FleetHost, session: NegotiateSession, entry: Record<string, unknown>): Promise<void> {
+async function serveSealed(deps: AppDeps, req: http.IncomingMessage, res: http.ServerResponse, host: FleetHost, session: NegotiateSession, entry: Record<string, unknown>): Promise<void> {
   entry.sealed = true;
   const raw = await readRaw(req, host.policy.maxEnvelopeSize + SEALING_OVERHEAD);
   if (raw.kind !== 'ok') {
@@ -304,7 +319,7 @@ async function serveSealed(deps: AppDeps, req: Request, res: Response, host: Fle
     } catch (err) {
       if (err instanceof SealedFramingError) {
         entry.sealError = err.message;
-        res.status(err.kind === 'unsupported' ? 415 : 400).setHeader('Content-Length', 0);
+        res.writeHead(err.kind === 'unsupported' ? 415 : 400, { 'Content-Length': 0 });
         res.end();
         return;
       }
@@ -312,8 +327,7 @@ async function serveSealed(deps: AppDeps, req: Request, res: Response, host: Fle
         // Altered, replayed or reordered: the connection's logon is not trusted any more.
         entry.sealError = `${err.code}: ${err.detail}`;
         deps.negotiate.drop(req.socket);
-        res.status(400).setHeader('Connection', 'close');
-        res.setHeader('Content-Length', 0);
+        res.writeHead(400, { Connection: 'close', 'Content-Length': 0 });
         res.end();
         return;
       }
@@ -337,37 +351,31 @@ async function serveSealed(deps: AppDeps, req: Request, res: Response, host: Fle
     const encoded = encodeReply(outcome.body, body.encoding);
     const { signature, sealed } = session.security.seal(encoded.body);
     const framed = frameSealed(signature, sealed, body.encoding === 'utf-8' ? 'UTF-8' : body.encoding === 'utf-16be' ? 'UTF-16BE' : 'UTF-16');
-    res.status(outcome.status);
-    res.setHeader('Content-Type', framed.contentType);
-    res.setHeader('Content-Length', framed.body.length);
+    res.writeHead(outcome.status, { 'Content-Type': framed.contentType, 'Content-Length': framed.body.length });
     res.end(framed.body);
   });
   session.queue = run.catch(() => undefined);
   await run;
 }
 
-function sendXml(res: Response, status: number, xml: string, encoding: BodyEncoding): void {
+function sendXml(res: http.ServerResponse, status: number, xml: string, encoding: BodyEncoding): void {
   const { body, contentType } = encodeReply(xml, encoding);
-  res.status(status);
-  res.setHeader('Content-Type', contentType);
-  res.setHeader('Content-Length', body.length);
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': body.length });
   res.end(body);
 }
 
-function challenge(res: Response, host: FleetHost): void {
-  res.status(401);
-  res.setHeader('WWW-Authenticate', challenges(host));
-  res.setHeader('Content-Length', 0);
+function challenge(res: http.ServerResponse, host: FleetHost): void {
+  res.writeHead(401, { 'WWW-Authenticate': challenges(host), 'Content-Length': 0 });
   res.end();
 }
 
 /** A 401 before the body was read: consume it so the client sees the reply, not a reset. */
-function drainAndChallenge(req: Request, res: Response, host: FleetHost): void {
+function drainAndChallenge(req: http.IncomingMessage, res: http.ServerResponse, host: FleetHost): void {
   req.resume();
   challenge(res, host);
 }
 
-export function startListener(app: express.Express, opts: ListenerOptions): Promise<RunningListener> {
+export function startListener(app: http.RequestListener, opts: ListenerOptions): Promise<RunningListener> {
   // Bound the time a client may take: slow-drip bodies and idle sockets do not pile up.
   const t = opts.timeouts ?? {};
   const headersMs = t.headersMs ?? 30_000;

@@ -90,16 +90,31 @@ test('unknown commands and flags print the usage and exit 2', async () => {
 
 test('serve --hosts 3 adds ipam1…ipam3, each also answering on its own port', async () => {
   const net = await import('node:net');
-  // Three consecutive free ports, found by binding and releasing them.
-  const base = await new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
+  const freePort = (): Promise<number> =>
+    new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
     });
-  });
-  const { child, listening } = startCli(['serve', '--port', '0', '--data-dir', tempDir(), '--hosts', '3', '--hosts-base-port', String(base)]);
+  // A free port, and the two after it hopefully free too: another process may take one meanwhile
+  // (other test files run at once), so a start that fails with EADDRINUSE is tried again elsewhere.
+  let base = 0;
+  let started: ReturnType<typeof startCli> | undefined;
+  for (let attempt = 0; attempt < 5 && !started; attempt++) {
+    base = await freePort();
+    if (base > 65533) continue;
+    const s = startCli(['serve', '--port', '0', '--data-dir', tempDir(), '--hosts', '3', '--hosts-base-port', String(base)]);
+    try {
+      await s.listening;
+      started = s;
+    } catch (e) {
+      if (!String((e as Error).message).includes('EADDRINUSE')) throw e;
+    }
+  }
+  if (!started) throw new Error('no three consecutive free ports in 5 attempts');
+  const { child } = started;
   try {
-    await listening;
     for (const [i, port] of [base, base + 1, base + 2].entries()) {
       const { call, WMI, bodyOf, child: el, itemsOf, propsOf, NS, ACTION } = await import('../support/soap');
       const r = await call(`http://127.0.0.1:${port}/wsman`, { action: ACTION.enumerate, resourceUri: WMI + 'MSFT_IPAM_Server', body: '<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>5</w:MaxElements></n:Enumerate>' });

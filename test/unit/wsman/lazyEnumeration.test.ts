@@ -8,7 +8,8 @@ import type { CimInstance, CimReference, ResolvedClass } from '../../../src/cim/
 import { instanceOf } from '../../../src/cim/values';
 import type { CimProvider } from '../../../src/providers/types';
 import { handlerWith } from '../../support/handler';
-import { ACTION, DMTF, NS, bodyOf, child, elements, envelope, faultOf, itemsOf, propsOf, textOf, type XmlElement } from '../../support/soap';
+import type { XmlElement } from '../../../src/xml/parse';
+import { ACTION, DMTF, NS, bodyOf, child, elements, envelope, faultOf, itemsOf, propsOf, textOf } from '../../support/soap';
 
 const WQL = 'http://schemas.microsoft.com/wbem/wsman/1/WQL';
 const JOB_URI = DMTF + 'MSFT_IPAM_ConcreteJob';
