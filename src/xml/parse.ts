@@ -1,8 +1,8 @@
 /**
- * Safe, namespace-aware XML reading on top of fast-xml-parser.
+ * Safe, namespace-aware XML reading.
  *
- * fast-xml-parser gives us a fast, ordered tree with prefixed names; this module
- * adds what a SOAP stack needs and the parser does not do:
+ * Our strict scanner (wellFormed.ts) checks well-formedness and builds the raw
+ * tree in one pass; this module adds what a SOAP stack needs on top:
  *  - refuses DOCTYPE and every other markup declaration (no entity expansion,
  *    no billion laughs, no external entities),
  *  - decodes only the five predefined entities and numeric character
@@ -11,14 +11,10 @@
  *    so callers never match on prefixes,
  *  - bounds nesting depth and element count.
  *
- * Well-formedness is checked first by our own strict scanner (wellFormed.ts);
- * fast-xml-parser then only builds the tree.
- *
  * It is a pure codec: strings in, an immutable tree out, XmlSyntaxError on bad input.
  */
-import { XMLParser } from 'fast-xml-parser';
 import { XmlSyntaxError } from './parse-error';
-import { checkWellFormed } from './wellFormed';
+import { checkWellFormed, type RawElement } from './wellFormed';
 
 export { XmlSyntaxError };
 
@@ -57,25 +53,6 @@ export interface ParseLimits {
 
 const DEFAULT_LIMITS: ParseLimits = { maxDepth: 100, maxElements: 200_000 };
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  allowBooleanAttributes: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  processEntities: false,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  cdataPropName: '#cdata',
-  commentPropName: '#comment',
-});
-
-/** Raw node shapes produced by fast-xml-parser with preserveOrder. */
-type RawNode = { [name: string]: RawNode[] | Record<string, string> | string };
-
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 /** Decodes predefined entities and character references; any other entity is an error. */
@@ -112,55 +89,23 @@ function splitQName(qname: string): [prefix: string, local: string] {
  * XML with exactly one root element, or that exceeds the limits.
  */
 export function parseXml(xml: string, limits: ParseLimits = DEFAULT_LIMITS): XmlElement {
-  checkWellFormed(xml, limits);
-  let raw: RawNode[];
-  try {
-    raw = parser.parse(xml) as RawNode[];
-  } catch (e) {
-    throw new XmlSyntaxError(e instanceof Error ? e.message : String(e));
-  }
-  const roots: RawNode[] = [];
-  for (const node of raw) {
-    const name = rawName(node);
-    if (name === '#text') {
-      if (String(node['#text']).trim() !== '') throw new XmlSyntaxError('text outside the root element');
-    } else if (name !== '#comment') {
-      roots.push(node);
-    }
-  }
-  if (roots.length !== 1) throw new XmlSyntaxError(roots.length === 0 ? 'no root element' : 'more than one root element');
-  const counter = { elements: 0 };
+  const root = checkWellFormed(xml, limits);
   const base = new Map<string, string>([['xml', XML_NS]]);
-  return resolveElement(roots[0] as RawNode, base, 1, limits, counter);
+  return resolveElement(root, base);
 }
 
-function rawName(node: RawNode): string {
-  for (const k in node) if (k !== ':@') return k;
-  return '';
-}
-
-function resolveElement(
-  node: RawNode,
-  parentScope: ReadonlyMap<string, string>,
-  depth: number,
-  limits: ParseLimits,
-  counter: { elements: number },
-): XmlElement {
-  if (depth > limits.maxDepth) throw new XmlSyntaxError(`elements nested deeper than ${limits.maxDepth} levels`);
-  if (++counter.elements > limits.maxElements) throw new XmlSyntaxError(`more than ${limits.maxElements} elements`);
-  const qname = rawName(node);
-  const rawAttrs = (node[':@'] ?? {}) as Record<string, string>;
-
+function resolveElement(raw: RawElement, parentScope: ReadonlyMap<string, string>): XmlElement {
+  const qname = raw.qname;
   let scope = parentScope;
   let copied = false;
-  for (const name in rawAttrs) {
+  for (const [name, value] of raw.attrs) {
     if (name === 'xmlns' || name.startsWith('xmlns:')) {
       if (!copied) {
         scope = new Map(parentScope);
         copied = true;
       }
       const prefix = name === 'xmlns' ? '' : name.slice(6);
-      const uri = decodeEntities(rawAttrs[name] as string);
+      const uri = decodeEntities(value);
       if (prefix !== '' && uri === '') throw new XmlSyntaxError(`prefix '${prefix}' bound to an empty namespace`);
       // Namespaces 1.0 §3: xml is bound to its URI only, xmlns never, and neither URI to anything else.
       if (prefix === 'xmlns') throw new XmlSyntaxError("the prefix 'xmlns' cannot be declared");
@@ -179,7 +124,7 @@ function resolveElement(
   }
 
   const attrs: XmlAttribute[] = [];
-  for (const name in rawAttrs) {
+  for (const [name, value] of raw.attrs) {
     if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
     const [ap, al] = splitQName(name);
     // Unprefixed attributes are in no namespace. An unbound attribute prefix is kept
@@ -189,24 +134,15 @@ function resolveElement(
       throw new XmlSyntaxError(`two attributes of <${qname}> have the same expanded name {${ans}}${al}`);
     }
     // XML 1.0 §3.3.3: literal white space in an attribute value normalises to a space.
-    const raw = (rawAttrs[name] as string).replace(/[\t\n\r]/g, ' ');
-    attrs.push({ ns: ans, local: al, prefix: ap, value: decodeEntities(raw) });
+    const normalised = /[\t\n\r]/.test(value) ? value.replace(/[\t\n\r]/g, ' ') : value;
+    attrs.push({ ns: ans, local: al, prefix: ap, value: decodeEntities(normalised) });
   }
 
   const children: XmlNode[] = [];
-  const content = node[qname] as RawNode[];
-  for (const child of content) {
-    const cname = rawName(child);
-    if (cname === '#text') {
-      children.push(decodeEntities(String(child['#text'])));
-    } else if (cname === '#cdata') {
-      const parts = child['#cdata'] as RawNode[];
-      children.push(parts.map((p) => String(p['#text'] ?? '')).join(''));
-    } else if (cname === '#comment') {
-      continue;
-    } else {
-      children.push(resolveElement(child, scope, depth + 1, limits, counter));
-    }
+  for (const c of raw.children) {
+    if (typeof c === 'string') children.push(decodeEntities(c));
+    else if ('cdata' in c) children.push(c.cdata);
+    else children.push(resolveElement(c, scope));
   }
   return { ns: ns ?? '', local, prefix, attrs, children, scope };
 }

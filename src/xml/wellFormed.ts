@@ -1,9 +1,12 @@
 /**
- * A strict, single-pass well-formedness check (XML 1.0 5th ed. + Namespaces
- * 1.0), run before fast-xml-parser builds the tree. fast-xml-parser's own
- * validator accepts too much for a server that faces hostile input (raw control
- * characters, '<' in attribute values, ']]>' in text, '--' in comments,
- * misplaced XML declarations, text after a self-closing root…).
+ * A strict, single-pass scanner (XML 1.0 5th ed. + Namespaces 1.0) that checks
+ * well-formedness and builds the raw tree as it goes: elements with their
+ * qualified names and attributes in document order, text and CDATA runs
+ * (undecoded text; comments and processing instructions dropped). parse.ts then
+ * resolves names to namespaces and decodes references. It refuses what a server
+ * facing hostile input must (raw control characters, '<' in attribute values,
+ * ']]>' in text, '--' in comments, misplaced XML declarations, text after a
+ * self-closing root…).
  *
  * Markup declarations (DOCTYPE, ENTITY, …) are refused outright: a SOAP message
  * must not carry a DTD (SOAP 1.2 Part 1 §5).
@@ -13,6 +16,19 @@ import { XmlSyntaxError } from './parse-error';
 export interface WellFormedLimits {
   readonly maxDepth: number;
   readonly maxElements: number;
+}
+
+/** A CDATA section's content, kept apart from text (which still holds its references). */
+export interface RawCData {
+  readonly cdata: string;
+}
+
+export interface RawElement {
+  readonly qname: string;
+  /** Attributes as written: [qualified name, raw value], in document order. */
+  readonly attrs: Array<[string, string]>;
+  /** Text runs (raw: references not yet decoded), CDATA sections and elements, in document order. */
+  readonly children: Array<RawElement | RawCData | string>;
 }
 
 // XML 1.0 Char, negated: C0 controls other than TAB/LF/CR, U+FFFE/U+FFFF, lone surrogates.
@@ -124,7 +140,7 @@ function declarationName(s: string, at: number): string {
   return /^<!([A-Za-z]+)/.exec(s.slice(at, at + 20))?.[1]?.toUpperCase() ?? 'markup';
 }
 
-export function checkWellFormed(xml: string, limits: WellFormedLimits): void {
+export function checkWellFormed(xml: string, limits: WellFormedLimits): RawElement {
   const illegal = ILLEGAL_CHAR.exec(xml);
   if (illegal) {
     const code = (illegal[0].codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0');
@@ -136,11 +152,12 @@ export function checkWellFormed(xml: string, limits: WellFormedLimits): void {
   if (sc.pos >= xml.length) sc.fail('no root element');
   if (xml[sc.pos] !== '<') sc.fail('text outside the root element');
 
-  const stack: string[] = [];
+  const stack: RawElement[] = [];
+  let root: RawElement | undefined;
   let elements = 0;
   let rootDone = false;
   while (!rootDone) {
-    if (sc.pos >= xml.length) sc.fail(`unexpected end of document inside <${stack[stack.length - 1]}>`);
+    if (sc.pos >= xml.length) sc.fail(`unexpected end of document inside <${stack[stack.length - 1]?.qname}>`);
     if (xml[sc.pos] === '<') {
       if (sc.startsWith('</')) {
         const at = sc.pos;
@@ -150,7 +167,7 @@ export function checkWellFormed(xml: string, limits: WellFormedLimits): void {
         if (xml[sc.pos] !== '>') sc.fail(`expected '>' to close the end tag </${name}`);
         sc.pos++;
         const open = stack.pop();
-        if (open !== name) sc.fail(open === undefined ? `end tag </${name}> without a start tag` : `end tag </${name}> does not match <${open}>`, at);
+        if (open?.qname !== name) sc.fail(open === undefined ? `end tag </${name}> without a start tag` : `end tag </${name}> does not match <${open.qname}>`, at);
         if (stack.length === 0) rootDone = true;
       } else if (sc.startsWith('<!--')) {
         sc.comment();
@@ -158,6 +175,7 @@ export function checkWellFormed(xml: string, limits: WellFormedLimits): void {
         if (stack.length === 0) sc.fail('CDATA section outside the root element');
         const end = xml.indexOf(']]>', sc.pos + 9);
         if (end === -1) sc.fail('unterminated CDATA section');
+        (stack[stack.length - 1] as RawElement).children.push({ cdata: xml.slice(sc.pos + 9, end) });
         sc.pos = end + 3;
       } else if (sc.startsWith('<!')) {
         sc.fail(`${declarationName(xml, sc.pos)} declarations are not allowed in a SOAP message`);
@@ -167,11 +185,14 @@ export function checkWellFormed(xml: string, limits: WellFormedLimits): void {
         sc.pos++;
         const name = sc.name('an element name');
         if (++elements > limits.maxElements) sc.fail(`more than ${limits.maxElements} elements`);
-        startTagRest(sc, name);
+        const element: RawElement = { qname: name, attrs: startTagRest(sc, name), children: [] };
+        const parent = stack[stack.length - 1];
+        if (parent) parent.children.push(element);
+        else root = element;
         if (xml[sc.pos - 2] === '/') {
           if (stack.length === 0) rootDone = true;
         } else {
-          stack.push(name);
+          stack.push(element);
           if (stack.length > limits.maxDepth) sc.fail(`elements nested deeper than ${limits.maxDepth} levels`);
         }
       }
@@ -182,28 +203,31 @@ export function checkWellFormed(xml: string, limits: WellFormedLimits): void {
       const cdataEnd = text.indexOf(']]>');
       if (cdataEnd !== -1) sc.fail("']]>' in character data", sc.pos + cdataEnd);
       sc.references(text, sc.pos);
+      (stack[stack.length - 1] as RawElement).children.push(text);
       sc.pos = end;
     }
   }
   sc.misc();
   if (sc.pos < xml.length) sc.fail(xml[sc.pos] === '<' ? 'more than one root element' : 'text after the root element');
+  return root as RawElement;
 }
 
-/** Attributes and the closing '>' or '/>' of a start tag. */
-function startTagRest(sc: Scanner, element: string): void {
+/** Attributes and the closing '>' or '/>' of a start tag; returns the attributes as written. */
+function startTagRest(sc: Scanner, element: string): Array<[string, string]> {
   const xml = sc.s;
+  const attrs: Array<[string, string]> = [];
   const seen = new Set<string>();
   for (;;) {
     const hadWs = sc.skipWs();
     const c = xml[sc.pos];
     if (c === '>') {
       sc.pos++;
-      return;
+      return attrs;
     }
     if (c === '/') {
       if (xml[sc.pos + 1] !== '>') sc.fail(`expected '/>' in <${element}>`);
       sc.pos += 2;
-      return;
+      return attrs;
     }
     if (c === undefined) sc.fail(`unterminated start tag <${element}`);
     if (!hadWs) sc.fail(`expected white space before an attribute in <${element}>`);
@@ -222,6 +246,7 @@ function startTagRest(sc: Scanner, element: string): void {
     const lt = value.indexOf('<');
     if (lt !== -1) sc.fail(`'<' in the value of attribute ${name}`, sc.pos + 1 + lt);
     sc.references(value, sc.pos + 1);
+    attrs.push([name, value]);
     sc.pos = end + 1;
   }
 }
