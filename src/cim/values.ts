@@ -199,10 +199,30 @@ export function instanceOf(cls: ResolvedClass, values: Readonly<Record<string, u
     given.set(prop.name, v);
   }
   const properties = new Map<string, CimValue>();
-  for (const p of cls.properties) {
-    properties.set(p.name, cimValue(p, given.has(p.name) ? given.get(p.name) : null, `${cls.name}.${p.name}`));
-  }
+  for (const p of cls.properties) properties.set(p.name, propertyValue(cls, p, given.get(p.name)));
   return { kind: 'instance', className: cls.name, namespace: cls.namespace, properties };
+}
+
+type Decl = Parameters<typeof cimValue>[0];
+/** NULL values are immutable and alike for a declaration: one object each, shared by every instance. */
+const NULLS = new WeakMap<Decl, CimValue>();
+
+/** A property's value; the "Class.Property" label of an error is built only when there is one. */
+function propertyValue(cls: ResolvedClass, p: Decl & { name: string }, v: unknown): CimValue {
+  if (v === null || v === undefined) {
+    let n = NULLS.get(p);
+    if (!n) {
+      n = Object.freeze({ type: p.valueType, isArray: p.isArray, refClass: p.refClass, embeddedClass: p.embeddedClass, value: null });
+      NULLS.set(p, n);
+    }
+    return n;
+  }
+  try {
+    return cimValue(p, v, '');
+  } catch (e) {
+    if (e instanceof CimValueError) throw new CimValueError(`${cls.name}.${p.name}${e.message}`);
+    throw e;
+  }
 }
 
 /** The reference (object path) of an instance, from its class's key properties. */

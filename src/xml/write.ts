@@ -49,11 +49,15 @@ export function escapeAttr(value: string): string {
 }
 
 const NAME = /^[A-Za-z_][\w.-]*(:[A-Za-z_][\w.-]*)?$/;
+/** Names already checked: they come from code and MOF, a small set written over and over. */
+const CHECKED = new Set<string>();
 
 function checkName(name: string): string {
+  if (CHECKED.has(name)) return name;
   // Names come from our own code and from class declarations (MOF), never from a request
   // unvalidated; a bad one is a programming error, not a client error.
   if (!NAME.test(name)) throw new Error(`invalid XML name: ${JSON.stringify(name)}`);
+  if (CHECKED.size < 10_000) CHECKED.add(name);
   return name;
 }
 
@@ -98,7 +102,13 @@ export class XmlWriter {
 
   toString(): string {
     if (this.stack.length !== 0) throw new Error(`XmlWriter: unclosed elements ${this.stack.join(' > ')}`);
-    return this.parts.join('');
+    // Joined once: a writer measured and then appended is not serialised twice.
+    if (this.parts.length > 1) {
+      const joined = this.parts.join('');
+      this.parts.length = 0;
+      this.parts.push(joined);
+    }
+    return this.parts[0] ?? '';
   }
 }
 

@@ -9,7 +9,20 @@ import { writeIdentifyReply } from '../reply';
 
 const PROFILE = 'http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/';
 
+/** The reply depends only on the host and on whether the caller authenticated: written once each. */
+const cache = new WeakMap<FleetHost, { authenticated?: string; anonymous?: string }>();
+
 export function identify(host: FleetHost, authenticated: boolean): string {
+  let forHost = cache.get(host);
+  if (!forHost) {
+    forHost = {};
+    cache.set(host, forHost);
+  }
+  const key = authenticated ? 'authenticated' : 'anonymous';
+  return (forHost[key] ??= writeIdentify(host, authenticated));
+}
+
+function writeIdentify(host: FleetHost, authenticated: boolean): string {
   return writeIdentifyReply((w) => {
     w.open('wsmid:IdentifyResponse', { 'xmlns:wsmid': NS.identity });
     w.leaf('wsmid:ProtocolVersion', undefined, NS.wsman);
