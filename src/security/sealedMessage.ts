@@ -60,7 +60,9 @@ function parseContentType(value: string): ContentType {
 
 /** True when the request's Content-Type says the body is encrypted (any protocol). */
 export function isEncryptedContentType(contentType: string | undefined): boolean {
-  const type = parseContentType(contentType ?? '').type;
+  // Most requests are application/soap+xml: answer those without parsing the header.
+  if (contentType === undefined || !/^\s*multipart\//i.test(contentType)) return false;
+  const type = parseContentType(contentType).type;
   return type === 'multipart/encrypted' || type === 'multipart/x-multi-encrypted';
 }
 

@@ -6,6 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import { ProvisioningState } from './stateStore';
+import { prepared } from './statements';
 
 export interface ConfigLogRow {
   readonly eventId: number;
@@ -62,36 +63,34 @@ export class IpamState {
   }
 
   hostConfig<T>(fqdn: string): T | undefined {
-    const row = this.db.prepare('SELECT config FROM host_ipam WHERE fqdn = ?').get(fqdn) as { config: string } | undefined;
+    const row = prepared(this.db, 'SELECT config FROM host_ipam WHERE fqdn = ?').get(fqdn) as { config: string } | undefined;
     return row ? (JSON.parse(row.config) as T) : undefined;
   }
 
   setHostConfig(fqdn: string, config: unknown): void {
-    this.db
-      .prepare('INSERT INTO host_ipam (fqdn, config, updated_at) VALUES (?, ?, ?) ON CONFLICT(fqdn) DO UPDATE SET config = excluded.config, updated_at = excluded.updated_at')
+    prepared(this.db, 'INSERT INTO host_ipam (fqdn, config, updated_at) VALUES (?, ?, ?) ON CONFLICT(fqdn) DO UPDATE SET config = excluded.config, updated_at = excluded.updated_at')
       .run(fqdn, JSON.stringify(config), new Date().toISOString());
   }
 
   deleteHostConfig(fqdn: string): void {
-    this.db.prepare('DELETE FROM host_ipam WHERE fqdn = ?').run(fqdn);
+    prepared(this.db, 'DELETE FROM host_ipam WHERE fqdn = ?').run(fqdn);
   }
 
   setProvisioningState(fqdn: string, state: ProvisioningState): void {
-    this.db.prepare('UPDATE hosts SET provisioning_state = ?, updated_at = ? WHERE fqdn = ?').run(state, new Date().toISOString(), fqdn);
+    prepared(this.db, 'UPDATE hosts SET provisioning_state = ?, updated_at = ? WHERE fqdn = ?').run(state, new Date().toISOString(), fqdn);
   }
 
   addLog(e: NewConfigLogEntry): number {
-    const r = this.db
-      .prepare(
-        `INSERT INTO config_log (fqdn, time, user_name, user_domain, task_category, operational_code, keywords, message, message_id, severity, run_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(e.fqdn, (e.time ?? new Date()).toISOString(), e.userName, e.userDomain, e.taskCategory, e.operationalCode, e.keywords, e.message, e.messageId, e.severity, e.runId);
+    const r = prepared(
+      this.db,
+      `INSERT INTO config_log (fqdn, time, user_name, user_domain, task_category, operational_code, keywords, message, message_id, severity, run_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(e.fqdn, (e.time ?? new Date()).toISOString(), e.userName, e.userDomain, e.taskCategory, e.operationalCode, e.keywords, e.message, e.messageId, e.severity, e.runId);
     return Number(r.lastInsertRowid);
   }
 
   log(fqdn: string): ConfigLogRow[] {
-    return (this.db.prepare('SELECT * FROM config_log WHERE fqdn = ? ORDER BY event_id').all(fqdn) as Raw[]).map((r) => ({
+    return (prepared(this.db, 'SELECT * FROM config_log WHERE fqdn = ? ORDER BY event_id').all(fqdn) as Raw[]).map((r) => ({
       eventId: r.event_id as number,
       fqdn: r.fqdn as string,
       time: new Date(r.time as string),
@@ -108,28 +107,26 @@ export class IpamState {
   }
 
   startRun(run: { runId: string; fqdn: string; operation: string; request: unknown }): void {
-    this.db
-      .prepare("INSERT INTO provisioning_runs (run_id, fqdn, operation, state, started_at, request) VALUES (?, ?, ?, 'running', ?, ?)")
+    prepared(this.db, "INSERT INTO provisioning_runs (run_id, fqdn, operation, state, started_at, request) VALUES (?, ?, ?, 'running', ?, ?)")
       .run(run.runId, run.fqdn, run.operation, new Date().toISOString(), JSON.stringify(run.request));
   }
 
   /** Records an artifact at once (committed), so a crash right after leaves it recoverable. */
   addArtifact(runId: string, artifact: Artifact): void {
-    const row = this.db.prepare('SELECT artifacts FROM provisioning_runs WHERE run_id = ?').get(runId) as { artifacts: string } | undefined;
+    const row = prepared(this.db, 'SELECT artifacts FROM provisioning_runs WHERE run_id = ?').get(runId) as { artifacts: string } | undefined;
     if (!row) throw new Error(`no run ${runId}`);
     const list = JSON.parse(row.artifacts) as Artifact[];
     list.push(artifact);
-    this.db.prepare('UPDATE provisioning_runs SET artifacts = ? WHERE run_id = ?').run(JSON.stringify(list), runId);
+    prepared(this.db, 'UPDATE provisioning_runs SET artifacts = ? WHERE run_id = ?').run(JSON.stringify(list), runId);
   }
 
   setRunState(runId: string, state: RunState, error?: string): void {
     const ended = state === 'running' || state === 'committed' ? null : new Date().toISOString();
-    this.db.prepare('UPDATE provisioning_runs SET state = ?, ended_at = COALESCE(?, ended_at), error = COALESCE(?, error) WHERE run_id = ?').run(state, ended, error ?? null, runId);
+    prepared(this.db, 'UPDATE provisioning_runs SET state = ?, ended_at = COALESCE(?, ended_at), error = COALESCE(?, error) WHERE run_id = ?').run(state, ended, error ?? null, runId);
   }
 
   runsIn(...states: RunState[]): RunRow[] {
-    const rows = this.db
-      .prepare(`SELECT run_id, fqdn, operation, state, started_at, artifacts FROM provisioning_runs WHERE state IN (${states.map(() => '?').join(', ')}) ORDER BY started_at`)
+    const rows = prepared(this.db, `SELECT run_id, fqdn, operation, state, started_at, artifacts FROM provisioning_runs WHERE state IN (${states.map(() => '?').join(', ')}) ORDER BY started_at`)
       .all(...states) as Raw[];
     return rows.map((r) => ({
       runId: r.run_id as string,
@@ -143,27 +140,27 @@ export class IpamState {
 
   /** Forgets everything provisioning recorded about a host (a reset). */
   forgetHost(fqdn: string): void {
-    this.db.prepare('DELETE FROM host_ipam WHERE fqdn = ?').run(fqdn);
-    this.db.prepare('DELETE FROM config_log WHERE fqdn = ?').run(fqdn);
-    this.db.prepare("DELETE FROM provisioning_runs WHERE fqdn = ? AND state NOT IN ('running', 'committed')").run(fqdn);
+    prepared(this.db, 'DELETE FROM host_ipam WHERE fqdn = ?').run(fqdn);
+    prepared(this.db, 'DELETE FROM config_log WHERE fqdn = ?').run(fqdn);
+    prepared(this.db, "DELETE FROM provisioning_runs WHERE fqdn = ? AND state NOT IN ('running', 'committed')").run(fqdn);
   }
 
   /** Forgets every simulated database (a fleet reset; the fixture's are seeded again). */
   forgetSimulatedDatabases(): SimulatedDatabaseRow[] {
-    const rows = this.db.prepare('SELECT server, name, owner, file FROM sim_sql_databases').all() as SimulatedDatabaseRow[];
-    this.db.prepare('DELETE FROM sim_sql_databases').run();
+    const rows = prepared(this.db, 'SELECT server, name, owner, file FROM sim_sql_databases').all() as SimulatedDatabaseRow[];
+    prepared(this.db, 'DELETE FROM sim_sql_databases').run();
     return rows;
   }
 
   simulatedDatabase(server: string, name: string): SimulatedDatabaseRow | undefined {
-    return this.db.prepare('SELECT server, name, owner, file FROM sim_sql_databases WHERE server = ? AND name = ?').get(server, name) as SimulatedDatabaseRow | undefined;
+    return prepared(this.db, 'SELECT server, name, owner, file FROM sim_sql_databases WHERE server = ? AND name = ?').get(server, name) as SimulatedDatabaseRow | undefined;
   }
 
   simulatedDatabases(server: string): SimulatedDatabaseRow[] {
-    return this.db.prepare('SELECT server, name, owner, file FROM sim_sql_databases WHERE server = ? ORDER BY name').all(server) as SimulatedDatabaseRow[];
+    return prepared(this.db, 'SELECT server, name, owner, file FROM sim_sql_databases WHERE server = ? ORDER BY name').all(server) as SimulatedDatabaseRow[];
   }
 
   addSimulatedDatabase(row: SimulatedDatabaseRow): void {
-    this.db.prepare('INSERT OR IGNORE INTO sim_sql_databases (server, name, owner, file, created_at) VALUES (?, ?, ?, ?, ?)').run(row.server, row.name, row.owner, row.file, new Date().toISOString());
+    prepared(this.db, 'INSERT OR IGNORE INTO sim_sql_databases (server, name, owner, file, created_at) VALUES (?, ?, ?, ?, ?)').run(row.server, row.name, row.owner, row.file, new Date().toISOString());
   }
 }

@@ -3,6 +3,7 @@
  * kept across restarts.
  */
 import type Database from 'better-sqlite3';
+import { prepared } from './statements';
 
 /** CIM_ConcreteJob.JobState values used here (DMTF CIM_ConcreteJob). */
 export enum JobState {
@@ -116,15 +117,14 @@ export class JobStore {
 
   /** The InstanceIDs of forHost(fqdn), in the same order, without reading the rows. */
   idsForHost(fqdn: string): string[] {
-    return this.db
-      .prepare('SELECT instance_id FROM jobs WHERE fqdn = ? OR submitted_on = ? ORDER BY time_submitted, instance_id')
+    return prepared(this.db, 'SELECT instance_id FROM jobs WHERE fqdn = ? OR submitted_on = ? ORDER BY time_submitted, instance_id')
       .pluck()
       .all(fqdn, fqdn) as string[];
   }
 
   /** Jobs a host shows: those working on it and those submitted to it (fan-out). */
   forHost(fqdn: string): JobRecord[] {
-    return (this.db.prepare('SELECT * FROM jobs WHERE fqdn = ? OR submitted_on = ? ORDER BY time_submitted, instance_id').all(fqdn, fqdn) as Row[]).map(toRecord);
+    return (prepared(this.db, 'SELECT * FROM jobs WHERE fqdn = ? OR submitted_on = ? ORDER BY time_submitted, instance_id').all(fqdn, fqdn) as Row[]).map(toRecord);
   }
 
   all(filter: { fqdn?: string; state?: JobState } = {}): JobRecord[] {
@@ -139,15 +139,15 @@ export class JobStore {
       params.push(filter.state);
     }
     const sql = `SELECT * FROM jobs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY time_submitted, instance_id`;
-    return (this.db.prepare(sql).all(...params) as Row[]).map(toRecord);
+    return (prepared(this.db, sql).all(...params) as Row[]).map(toRecord);
   }
 
   /** Jobs left New or Running by a stop. */
   unfinished(): JobRecord[] {
-    return (this.db.prepare('SELECT * FROM jobs WHERE state IN (?, ?, ?)').all(JobState.New, JobState.Starting, JobState.Running) as Row[]).map(toRecord);
+    return (prepared(this.db, 'SELECT * FROM jobs WHERE state IN (?, ?, ?)').all(JobState.New, JobState.Starting, JobState.Running) as Row[]).map(toRecord);
   }
 
   deleteForHost(fqdn: string): void {
-    this.db.prepare('DELETE FROM jobs WHERE fqdn = ?').run(fqdn);
+    prepared(this.db, 'DELETE FROM jobs WHERE fqdn = ?').run(fqdn);
   }
 }

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { prepared } from './statements';
 
 export enum ProvisioningState {
   NotProvisioned = 0,
@@ -130,7 +131,7 @@ export class StateStore {
 
   /** Adds hosts that have no row yet; existing rows keep their state. */
   ensureHosts(fqdns: readonly string[]): void {
-    const insert = this.db.prepare('INSERT OR IGNORE INTO hosts (fqdn, provisioning_state, updated_at) VALUES (?, 0, ?)');
+    const insert = prepared(this.db, 'INSERT OR IGNORE INTO hosts (fqdn, provisioning_state, updated_at) VALUES (?, 0, ?)');
     const now = new Date().toISOString();
     this.db.transaction(() => {
       for (const f of fqdns) insert.run(f, now);
@@ -138,7 +139,7 @@ export class StateStore {
   }
 
   hostState(fqdn: string): HostStateRow | undefined {
-    const row = this.db.prepare('SELECT fqdn, provisioning_state, updated_at FROM hosts WHERE fqdn = ?').get(fqdn) as
+    const row = prepared(this.db, 'SELECT fqdn, provisioning_state, updated_at FROM hosts WHERE fqdn = ?').get(fqdn) as
       | { fqdn: string; provisioning_state: number; updated_at: string }
       | undefined;
     if (!row) return undefined;

@@ -66,6 +66,9 @@ export interface HandlerDeps {
 
 const SECURITY_UNDERSTOOD: ReadonlySet<string> = new Set([SECURITY_HEADER]);
 
+/** A request's operation is not cancelled from outside (a client that goes away just loses its reply). */
+const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+
 export class WsmanHandler {
   private readonly services: WsmanServices;
 
@@ -224,7 +227,7 @@ export class WsmanHandler {
       userAgent: input.userAgent,
       clientAddress: input.clientAddress,
       events: input.events,
-      signal: new AbortController().signal,
+      signal: NEVER_ABORTED,
       maxReplyBytes: Math.min(req.maxEnvelopeSize ?? policyMax, policyMax),
       measure: input.measure,
     };
