@@ -177,7 +177,8 @@ export class Fleet {
 
   /** A host by FQDN (a trailing root dot allowed) or unambiguous NetBIOS name, case-insensitively. */
   host(name: string): FleetHost | undefined {
-    return this.byName.get(name.toLowerCase().replace(/\.$/, ''));
+    // Most names arrive as the fleet spells them: try that before normalising.
+    return this.byName.get(name) ?? this.byName.get(name.toLowerCase().replace(/\.$/, ''));
   }
 }
 

@@ -25,6 +25,7 @@ export class LockoutTracker {
   constructor(private readonly now: () => number = Date.now) {}
 
   isLocked(account: string): boolean {
+    if (this.accounts.size === 0) return false;
     const e = this.accounts.get(account.toLowerCase());
     return e !== undefined && e.lockedUntil > this.now();
   }
@@ -47,6 +48,7 @@ export class LockoutTracker {
   }
 
   success(account: string): void {
+    if (this.accounts.size === 0) return;
     const e = this.accounts.get(account.toLowerCase());
     if (e && e.lockedUntil <= this.now()) this.accounts.delete(account.toLowerCase());
   }

@@ -10,8 +10,7 @@ export type Route = { readonly host: FleetHost } | { readonly unknownHost: strin
  * names something else that is not a host of the fleet is refused by the caller.
  */
 export function resolveHost(fleet: Fleet, hostHeader: string | undefined, localPort?: number): Route {
-  const name = hostName(hostHeader);
-  const isName = name !== '' && net.isIP(name) === 0 && name.toLowerCase() !== 'localhost' && name.toLowerCase() !== 'localhost.';
+  const { name, isName } = hostOf(hostHeader ?? '');
   if (isName) {
     const host = fleet.host(name);
     if (host) return { host };
@@ -21,9 +20,30 @@ export function resolveHost(fleet: Fleet, hostHeader: string | undefined, localP
   return { host: byPort ?? fleet.defaultHost };
 }
 
+interface HostHeader {
+  /** The name part (see hostName). */
+  readonly name: string;
+  /** Whether it is a name that may designate a host: not empty, not an IP address, not localhost. */
+  readonly isName: boolean;
+}
+
+/** Parsed Host headers: a client sends the same one on every request. A pure function's cache, bounded. */
+const hostHeaders = new Map<string, HostHeader>();
+const HOST_HEADER_CACHE = 1024;
+
+function hostOf(header: string): HostHeader {
+  const known = hostHeaders.get(header);
+  if (known) return known;
+  const name = hostName(header);
+  const lower = name.toLowerCase();
+  const parsed = { name, isName: name !== '' && net.isIP(name) === 0 && lower !== 'localhost' && lower !== 'localhost.' };
+  if (hostHeaders.size < HOST_HEADER_CACHE && header.length <= 300) hostHeaders.set(header, parsed);
+  return parsed;
+}
+
 /** The name part of a Host header: `[v6]` or `[v6]:port` unwrapped, `name:port` without its port. */
-function hostName(header: string | undefined): string {
-  const h = (header ?? '').trim();
+function hostName(header: string): string {
+  const h = header.trim();
   const v6 = /^\[([^\]]*)\](?::\d+)?$/.exec(h);
   if (v6) return v6[1] as string;
   return h.replace(/:\d+$/, '');

@@ -18,7 +18,22 @@ export type BodyResult =
 /** Bytes we are willing to read and discard after refusing an oversized body, before closing. */
 const DRAIN_LIMIT = 64 * 1024 * 1024;
 
-export function mediaTypeOf(contentType: string | undefined): { type: string; charset: string | undefined } {
+type MediaType = { readonly type: string; readonly charset: string | undefined };
+
+/** Parsed Content-Type values: clients send the same few strings over and over. */
+const mediaTypes = new Map<string, MediaType>();
+const MEDIA_TYPE_CACHE = 64;
+
+export function mediaTypeOf(contentType: string | undefined): MediaType {
+  if (contentType === undefined) return parseMediaType(undefined);
+  const known = mediaTypes.get(contentType);
+  if (known) return known;
+  const parsed = parseMediaType(contentType);
+  if (mediaTypes.size < MEDIA_TYPE_CACHE && contentType.length <= 256) mediaTypes.set(contentType, parsed);
+  return parsed;
+}
+
+function parseMediaType(contentType: string | undefined): MediaType {
   const [type, ...params] = (contentType ?? '').split(';');
   let charset: string | undefined;
   for (const p of params) {

@@ -49,6 +49,42 @@ const QNAME_AT = new RegExp(`(${NCNAME}(?::${NCNAME})?)`, 'y');
 const WS_AT = /[ \t\r\n]*/y;
 const REFERENCE = /^&(?:[A-Za-z_][A-Za-z0-9._-]*|#[0-9]+|#x[0-9A-Fa-f]+);/;
 
+/** A start character of an ASCII NCName: A-Z, a-z, '_'. */
+function asciiNameStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+}
+
+/** An ASCII NCName character: a start character, a digit, '-' or '.'. */
+function asciiNameChar(c: number): boolean {
+  return asciiNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
+}
+
+/**
+ * The end of an all-ASCII QName (one colon at most, not at either end) starting
+ * at `at`, when what follows it is plainly no name character (ASCII, not ':');
+ * else `at`, and the caller takes the full Unicode regex. Names in SOAP are
+ * almost always ASCII; this spares the regex for them.
+ */
+function asciiQName(s: string, at: number): number {
+  let i = at;
+  if (!asciiNameStart(s.charCodeAt(i))) return at;
+  i++;
+  let colon = false;
+  for (;;) {
+    const c = s.charCodeAt(i);
+    if (asciiNameChar(c)) {
+      i++;
+    } else if (c === 0x3a && !colon && asciiNameStart(s.charCodeAt(i + 1))) {
+      colon = true;
+      i += 2;
+    } else if (c < 0x80 && c !== 0x3a) {
+      return i;
+    } else {
+      return at; // a non-ASCII character, a second colon or a colon at the end: the slow path decides
+    }
+  }
+}
+
 const isWs = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r';
 
 class Scanner {
@@ -68,6 +104,9 @@ class Scanner {
   }
 
   skipWs(): boolean {
+    const c = this.s.charCodeAt(this.pos);
+    // The common case, no white space at all, without touching the regex.
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
     WS_AT.lastIndex = this.pos;
     WS_AT.exec(this.s);
     const moved = WS_AT.lastIndex !== this.pos;
@@ -76,12 +115,18 @@ class Scanner {
   }
 
   name(what: string): string {
+    const ascii = asciiQName(this.s, this.pos);
+    if (ascii > this.pos) {
+      const n = this.s.slice(this.pos, ascii);
+      this.pos = ascii;
+      return n;
+    }
     QNAME_AT.lastIndex = this.pos;
     const m = QNAME_AT.exec(this.s);
     if (!m) this.fail(`expected ${what}`);
     const n = m[1] as string;
     const next = this.s[this.pos + n.length];
-    if (next === ':') this.fail(`${what} '${n}:…' has more than one colon`);
+    if (next === ':') this.fail(`${what} '${n}:…' is not a qualified name (one colon at most, between a prefix and a local name)`);
     this.pos += n.length;
     return n;
   }
@@ -158,8 +203,9 @@ export function checkWellFormed(xml: string, limits: WellFormedLimits): RawEleme
   let rootDone = false;
   while (!rootDone) {
     if (sc.pos >= xml.length) sc.fail(`unexpected end of document inside <${stack[stack.length - 1]?.qname}>`);
-    if (xml[sc.pos] === '<') {
-      if (sc.startsWith('</')) {
+    if (xml.charCodeAt(sc.pos) === 0x3c /* < */) {
+      const next = xml.charCodeAt(sc.pos + 1);
+      if (next === 0x2f /* / */) {
         const at = sc.pos;
         sc.pos += 2;
         const name = sc.name('an element name');
@@ -169,17 +215,17 @@ export function checkWellFormed(xml: string, limits: WellFormedLimits): RawEleme
         const open = stack.pop();
         if (open?.qname !== name) sc.fail(open === undefined ? `end tag </${name}> without a start tag` : `end tag </${name}> does not match <${open.qname}>`, at);
         if (stack.length === 0) rootDone = true;
-      } else if (sc.startsWith('<!--')) {
+      } else if (next === 0x21 /* ! */ && sc.startsWith('<!--')) {
         sc.comment();
-      } else if (sc.startsWith('<![CDATA[')) {
+      } else if (next === 0x21 && sc.startsWith('<![CDATA[')) {
         if (stack.length === 0) sc.fail('CDATA section outside the root element');
         const end = xml.indexOf(']]>', sc.pos + 9);
         if (end === -1) sc.fail('unterminated CDATA section');
         (stack[stack.length - 1] as RawElement).children.push({ cdata: xml.slice(sc.pos + 9, end) });
         sc.pos = end + 3;
-      } else if (sc.startsWith('<!')) {
+      } else if (next === 0x21) {
         sc.fail(`${declarationName(xml, sc.pos)} declarations are not allowed in a SOAP message`);
-      } else if (sc.startsWith('<?')) {
+      } else if (next === 0x3f /* ? */) {
         sc.processingInstruction();
       } else {
         sc.pos++;
@@ -216,7 +262,8 @@ export function checkWellFormed(xml: string, limits: WellFormedLimits): RawEleme
 function startTagRest(sc: Scanner, element: string): Array<[string, string]> {
   const xml = sc.s;
   const attrs: Array<[string, string]> = [];
-  const seen = new Set<string>();
+  // Duplicates: a linear look for the usual handful of attributes, a set past that.
+  let seen: Set<string> | undefined;
   for (;;) {
     const hadWs = sc.skipWs();
     const c = xml[sc.pos];
@@ -232,8 +279,9 @@ function startTagRest(sc: Scanner, element: string): Array<[string, string]> {
     if (c === undefined) sc.fail(`unterminated start tag <${element}`);
     if (!hadWs) sc.fail(`expected white space before an attribute in <${element}>`);
     const name = sc.name('an attribute name');
-    if (seen.has(name)) sc.fail(`attribute ${name} appears twice in <${element}>`);
-    seen.add(name);
+    if (seen === undefined && attrs.length >= 8) seen = new Set(attrs.map(([n]) => n));
+    if (seen ? seen.has(name) : attrs.some(([n]) => n === name)) sc.fail(`attribute ${name} appears twice in <${element}>`);
+    seen?.add(name);
     sc.skipWs();
     if (xml[sc.pos] !== '=') sc.fail(`expected '=' after attribute ${name}`);
     sc.pos++;

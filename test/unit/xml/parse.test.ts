@@ -247,6 +247,37 @@ describe('parseXml: document structure', () => {
   });
 });
 
+describe('parseXml: names (the ASCII fast path and the full Unicode rules agree)', () => {
+  it.each([
+    ['ASCII with digits, hyphen, dot and underscore', '<_a-1.b/>', '_a-1.b'],
+    ['a prefixed ASCII name', '<p:a-b xmlns:p="urn:p"/>', 'a-b'],
+    ['a name starting with a non-ASCII letter', '<é/>', 'é'],
+    ['an ASCII start followed by non-ASCII characters', '<aéb/>', 'aéb'],
+    ['a non-ASCII prefix', '<ü:a xmlns:ü="urn:u"/>', 'a'],
+    ['a combining mark after the first character', '<a\u0301/>', 'a\u0301'],
+  ])('accepts %s', (_what, xml, local) => {
+    expect(parseXml(xml).local).toBe(local);
+  });
+
+  it.each([
+    ['two colons', '<a:b:c xmlns:a="urn:a"/>', "an element name 'a:b:…' is not a qualified name (one colon at most, between a prefix and a local name)"],
+    ['a colon at the end', '<a: xmlns:a="urn:a"/>', "an element name 'a:…' is not a qualified name (one colon at most, between a prefix and a local name)"],
+    ['a digit after the colon', '<a:1 xmlns:a="urn:a"/>', "an element name 'a:…' is not a qualified name (one colon at most, between a prefix and a local name)"],
+    ['a name that starts with a hyphen', '<-a/>', 'expected an element name'],
+    ['an attribute name with two colons', '<a x:y:z="1"/>', "an attribute name 'x:y:…' is not a qualified name (one colon at most, between a prefix and a local name)"],
+  ])('refuses %s', (_what, xml, message) => {
+    expect(syntaxError(xml)).toBe(message);
+  });
+
+  it('refuses a repeated attribute among a handful and among many (past the linear look)', () => {
+    expect(syntaxError('<a v="1" w="2" v="3"/>')).toBe('attribute v appears twice in <a>');
+    const many = Array.from({ length: 20 }, (_, i) => `a${i}="${i}"`).join(' ');
+    expect(syntaxError(`<a ${many} a3="again"/>`)).toBe('attribute a3 appears twice in <a>');
+    expect(syntaxError(`<a ${many} a19="again"/>`)).toBe('attribute a19 appears twice in <a>');
+    expect(parseXml(`<a ${many}/>`).attrs).toHaveLength(20);
+  });
+});
+
 describe('parseXml: limits', () => {
   const nested = (depth: number): string => '<e>'.repeat(depth) + '</e>'.repeat(depth);
   const flat = (count: number): string => `<r>${'<e/>'.repeat(count - 1)}</r>`;
