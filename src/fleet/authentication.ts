@@ -8,7 +8,7 @@ import { findAccount, type Account, type FleetHost, type Principal } from './fle
 import { LockoutTracker } from './lockout';
 
 export type LogonFailure = 'unknown' | 'password' | 'disabled' | 'locked';
-export type LogonResult = { readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly reason: LogonFailure; readonly account?: string };
+export type LogonResult = { readonly ok: true; readonly principal: Principal; readonly account: Account } | { readonly ok: false; readonly reason: LogonFailure; readonly account?: string };
 
 function digest(s: string): Buffer {
   // The one-shot crypto.hash (Node ≥ 20.12) spares a Hash object per logon.
@@ -38,6 +38,11 @@ export class AccountAuthenticator {
     return { account };
   }
 
+  /** Whether an account whose password was verified earlier may still log on (not disabled, not locked out since). */
+  stillAllowed(account: Account): boolean {
+    return !account.disabled && !this.lockouts.isLocked(accountKey(account));
+  }
+
   /** Records the outcome of a logon the caller verified (NTLM). */
   outcome(host: FleetHost, account: Account, ok: boolean): void {
     if (ok) this.lockouts.success(accountKey(account));
@@ -54,6 +59,6 @@ export class AccountAuthenticator {
     }
     const ok = crypto.timingSafeEqual(given, found.account.passwordDigest);
     this.outcome(host, found.account, ok);
-    return ok ? { ok: true, principal: principalOf(found.account) } : { ok: false, reason: 'password', account: accountKey(found.account) };
+    return ok ? { ok: true, principal: principalOf(found.account), account: found.account } : { ok: false, reason: 'password', account: accountKey(found.account) };
   }
 }

@@ -6,8 +6,24 @@
  * each only where the host enables the scheme.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { AccountAuthenticator } from '../fleet/authentication';
-import type { FleetHost, Principal } from '../fleet/fleet';
+import type { Account, FleetHost, Principal } from '../fleet/fleet';
+
+/**
+ * The Basic logon last verified on a connection. A keep-alive client sends the
+ * same Authorization header on every request; while it does (to the same host),
+ * the password is not hashed again, but the account is still checked for being
+ * disabled or locked out on every request. Held only as long as the connection
+ * (a WeakMap on the socket), never written anywhere (docs/security.md).
+ */
+interface BasicLogon {
+  readonly header: string;
+  readonly host: FleetHost;
+  readonly account: Account;
+  readonly principal: Principal;
+}
+const basicLogons = new WeakMap<Socket, BasicLogon>();
 
 export type AuthOutcome =
   | { readonly kind: 'authenticated'; readonly principal: Principal; readonly scheme: 'Basic' }
@@ -45,6 +61,11 @@ export function authenticateRequest(req: IncomingMessage, host: FleetHost, accou
   if (scheme !== 'basic') return { kind: 'rejected', reason: `the ${scheme} scheme is not supported here` };
   if (!host.policy.auth.basic) return { kind: 'rejected', reason: 'Basic authentication is disabled on this host' };
   if (!secure && !host.policy.allowUnencrypted) return { kind: 'rejected', reason: 'Basic over unencrypted HTTP is refused (AllowUnencrypted is false)' };
+  const known = basicLogons.get(req.socket);
+  if (known !== undefined && known.header === header && known.host === host && accounts.stillAllowed(known.account)) {
+    return { kind: 'authenticated', principal: known.principal, scheme: 'Basic' };
+  }
+  basicLogons.delete(req.socket);
   if (!/^[A-Za-z0-9+/]+=*$/.test(token)) return { kind: 'rejected', reason: 'malformed Basic credentials' };
   const decoded = Buffer.from(token, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
@@ -52,5 +73,6 @@ export function authenticateRequest(req: IncomingMessage, host: FleetHost, accou
   const user = decoded.slice(0, colon);
   const result = accounts.password(host, user, decoded.slice(colon + 1));
   if (!result.ok) return { kind: 'rejected', reason: `logon failed: ${result.reason}`, user };
+  basicLogons.set(req.socket, { header, host, account: result.account, principal: result.principal });
   return { kind: 'authenticated', principal: result.principal, scheme: 'Basic' };
 }

@@ -257,7 +257,7 @@ async function serveWsman(deps: AppDeps, req: http.IncomingMessage, res: http.Se
     challenge(res, host);
     return;
   }
-  sendXml(res, outcome.status, outcome.body, body.encoding);
+  sendXml(res, outcome.status, outcome.body, body.encoding, outcome.stable);
 }
 
 function handleEnvelope(deps: AppDeps, req: http.IncomingMessage, host: FleetHost, principal: Principal | null, xml: string, encoding: BodyEncoding): Promise<HandlerOutcome> {
@@ -369,8 +369,27 @@ async function serveSealed(deps: AppDeps, req: http.IncomingMessage, res: http.S
   await run;
 }
 
-function sendXml(res: http.ServerResponse, status: number, xml: string, encoding: BodyEncoding): void {
-  const { body, contentType } = encodeReply(xml, encoding);
+/** The encoded bytes of stable replies (cached strings such as IdentifyResponse), per encoding; bounded. */
+const stableReplies: Record<BodyEncoding, Map<string, { body: Buffer; contentType: string }>> = {
+  'utf-8': new Map(),
+  'utf-16le': new Map(),
+  'utf-16be': new Map(),
+};
+const STABLE_REPLIES = 4096;
+
+function encodeStable(xml: string, encoding: BodyEncoding): { body: Buffer; contentType: string } {
+  const cache = stableReplies[encoding];
+  let encoded = cache.get(xml);
+  if (!encoded) {
+    encoded = encodeReply(xml, encoding);
+    if (cache.size >= STABLE_REPLIES) cache.clear();
+    cache.set(xml, encoded);
+  }
+  return encoded;
+}
+
+function sendXml(res: http.ServerResponse, status: number, xml: string, encoding: BodyEncoding, stable = false): void {
+  const { body, contentType } = stable ? encodeStable(xml, encoding) : encodeReply(xml, encoding);
   head(res, status, { 'Content-Type': contentType, 'Content-Length': body.length });
   res.end(body);
 }

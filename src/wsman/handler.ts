@@ -51,7 +51,14 @@ export interface EnvelopeLog {
 }
 
 export type HandlerOutcome =
-  | { readonly kind: 'reply'; readonly status: number; readonly body: string; readonly log: EnvelopeLog }
+  | {
+      readonly kind: 'reply';
+      readonly status: number;
+      readonly body: string;
+      readonly log: EnvelopeLog;
+      /** The body is a cached reply, the same string object every time (Identify): its bytes may be cached too. */
+      readonly stable?: boolean;
+    }
   | { readonly kind: 'authenticationRequired'; readonly log: EnvelopeLog };
 
 export interface HandlerDeps {
@@ -87,13 +94,15 @@ export class WsmanHandler {
     const security = this.deps.security;
     const signedRequest = security?.applies(input.xml, input.host) === true;
     let caller: SignedCaller | undefined;
-    const reply = (status: number, body: string): HandlerOutcome => ({
+    const reply = (status: number, body: string, stable = false): HandlerOutcome => ({
       kind: 'reply',
       status,
       // WSS: a verified signed request gets a signed reply (and only then: a client without
       // WS-Security would fault on a mustUnderstand Security header it did not ask for).
       body: caller && security ? security.sign(body) : body,
       log,
+      // A signed reply is new every time; an unsigned cached one is the same string.
+      stable: stable && !caller,
     });
     try {
       req = parseRequest(parseXml(input.xml), signedRequest ? SECURITY_UNDERSTOOD : undefined);
@@ -109,7 +118,7 @@ export class WsmanHandler {
       const principal = this.principalOf(input, caller);
       if (isIdentify) {
         log.op = 'Identify';
-        return reply(200, identify(input.host, principal !== null));
+        return reply(200, identify(input.host, principal !== null), true);
       }
       if (principal === null) return { kind: 'authenticationRequired', log };
       if (input.host.policy.auth.requireSignature && !caller) {

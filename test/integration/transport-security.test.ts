@@ -5,6 +5,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import tls from 'node:tls';
 import { loadFixture, type Fixture } from '../../src/config/fixture';
@@ -158,6 +159,39 @@ describe('account lockout', () => {
       // Nothing of the passwords tried reaches the log.
       expect(emu.logs().join('\n')).not.toMatch(/wrong|Passw0rd/);
     } finally {
+      await emu.stop();
+    }
+  });
+
+  test('a Basic logon remembered on a keep-alive connection is checked again: locked out elsewhere, or another header, and it is refused', async () => {
+    const emu = await startEmulator({ fixture: windowsDefaults({ allowUnencrypted: true, auth: { basic: true }, lockout: { threshold: 3, windowMinutes: 5, durationMinutes: 5 } }) });
+    const kept = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    /** One Identify on the kept connection: the status and the client's local port (the same port: the same connection). */
+    const onKept = (authorization: string): Promise<{ status: number; port: number | undefined }> =>
+      new Promise((resolve, reject) => {
+        const body = Buffer.from(IDENTIFY);
+        const req = http.request(emu.url, { method: 'POST', agent: kept, headers: { 'Content-Type': 'application/soap+xml;charset=UTF-8', Authorization: authorization, 'Content-Length': body.length } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, port: req.socket?.localPort }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      const first = await onKept(basic('ipamuser', 'Passw0rd!'));
+      expect(first.status).toBe(200);
+      expect(await onKept(basic('ipamuser', 'Passw0rd!'))).toEqual(first);
+      // Another password on the same connection is verified, and fails; the right one works again.
+      expect((await onKept(basic('ipamuser', 'wrong'))).status).toBe(401);
+      expect((await onKept(basic('ipamuser', 'Passw0rd!'))).status).toBe(200);
+      const before = await onKept(basic('ipamuser', 'Passw0rd!'));
+      expect(before.status).toBe(200);
+      // Locked out by failures on other connections: the remembered logon does not outlive it.
+      for (let i = 0; i < 3; i++) expect((await post(emu.url, IDENTIFY, { Authorization: basic('ipamuser', 'wrong'), Connection: 'close' })).status).toBe(401);
+      const after = await onKept(basic('ipamuser', 'Passw0rd!'));
+      expect(after).toEqual({ status: 401, port: before.port });
+    } finally {
+      kept.destroy();
       await emu.stop();
     }
   });
