@@ -49,6 +49,48 @@ const CIM_XSI_TYPE: Record<CimValueType, string> = {
 // ---------------------------------------------------------------------------
 // Writing
 
+/** `prefix:name` strings, made once: the same string objects each time are cheap for the writer's name check. */
+const qualifiedNames = new Map<string, Map<string, string>>();
+const QUALIFIED_NAMES = 20_000;
+let qualifiedCount = 0;
+
+function qualified(prefix: string, name: string): string {
+  let forPrefix = qualifiedNames.get(prefix);
+  if (!forPrefix) {
+    forPrefix = new Map();
+    qualifiedNames.set(prefix, forPrefix);
+  }
+  let q = forPrefix.get(name);
+  if (q === undefined) {
+    q = `${prefix}:${name}`;
+    if (qualifiedCount < QUALIFIED_NAMES) {
+      forPrefix.set(name, q);
+      qualifiedCount++;
+    }
+  }
+  return q;
+}
+
+/**
+ * Property names in ordinal order, per distinct list of names: instances of a class
+ * come with the same names in the same order, so each list is sorted once.
+ */
+const sortedNames = new Map<string, readonly string[]>();
+const SORTED_NAMES = 1000;
+
+function inOrdinalOrder(names: readonly string[]): readonly string[] {
+  const key = names.join('\u0000');
+  let sorted = sortedNames.get(key);
+  if (!sorted) {
+    sorted = [...names].sort(ordinal);
+    if (sortedNames.size < SORTED_NAMES) sortedNames.set(key, sorted);
+  }
+  return sorted;
+}
+
+const NIL: Readonly<Record<string, string>> = { 'xsi:nil': 'true' };
+const NO_ATTRS: Readonly<Record<string, string>> = {};
+
 export class ValueEncoder {
   private nextPrefix = 1;
 
@@ -68,22 +110,24 @@ export class ValueEncoder {
 
   /** Writes the property elements of an instance (without the wrapping element). */
   writeProperties(w: XmlWriter, inst: CimInstance, prefix: string): void {
-    const names = [...inst.properties.keys()].sort(ordinal);
-    for (const name of names) this.writeValue(w, `${prefix}:${name}`, inst.properties.get(name) as CimValue);
+    for (const name of inOrdinalOrder([...inst.properties.keys()])) this.writeValue(w, qualified(prefix, name), inst.properties.get(name) as CimValue);
   }
 
   /** Writes one property or parameter: one element per array member, xsi:nil for NULL. */
   writeValue(w: XmlWriter, qname: string, v: CimValue): void {
-    const typeAttr: Record<string, string> = this.ctx.typedValues ? { 'xsi:type': CIM_XSI_TYPE[v.type] } : {};
+    const typeAttr: Readonly<Record<string, string>> = this.ctx.typedValues ? { 'xsi:type': CIM_XSI_TYPE[v.type] } : NO_ATTRS;
     if (v.value === null) {
-      w.leaf(qname, { 'xsi:nil': 'true', ...typeAttr });
+      w.leaf(qname, this.ctx.typedValues ? { 'xsi:nil': 'true', ...typeAttr } : NIL);
       return;
     }
-    const members = v.isArray ? (v.value as readonly CimScalar[]) : [v.value as CimScalar];
-    for (const m of members) this.writeScalar(w, qname, v.type, m, typeAttr);
+    if (!v.isArray) {
+      this.writeScalar(w, qname, v.type, v.value as CimScalar, typeAttr);
+      return;
+    }
+    for (const m of v.value as readonly CimScalar[]) this.writeScalar(w, qname, v.type, m, typeAttr);
   }
 
-  private writeScalar(w: XmlWriter, qname: string, type: CimValueType, v: CimScalar, typeAttr: Record<string, string>): void {
+  private writeScalar(w: XmlWriter, qname: string, type: CimValueType, v: CimScalar, typeAttr: Readonly<Record<string, string>>): void {
     if (type === 'datetime' && v instanceof CimDateTime) {
       if (!this.ctx.datetimeWrapper) {
         w.leaf(qname, typeAttr, v.toCimString());

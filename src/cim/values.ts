@@ -85,6 +85,11 @@ export function parseDateTimeText(raw: string): CimDateTime {
   throw new CimValueError(`'${raw}' is not a datetime`);
 }
 
+/** INT_RANGES of the types up to 32 bits, as numbers. */
+const NUMBER_RANGES: Record<string, [number, number]> = Object.fromEntries(
+  Object.entries(INT_RANGES).map(([t, [lo, hi]]) => [t, [Number(lo), Number(hi)]]),
+);
+
 function checkInteger(type: CimValueType, n: bigint): number | bigint {
   const range = INT_RANGES[type];
   if (!range) throw new CimValueError(`${type} is not an integer type`);
@@ -146,7 +151,12 @@ export function coerceScalar(type: CimValueType, v: unknown, what: string): CimS
       break;
     default:
       try {
-        if (typeof v === 'number' && Number.isInteger(v)) return checkInteger(type, BigInt(v));
+        if (typeof v === 'number' && Number.isInteger(v)) {
+          // Up to 32 bits, a safe integer checks against the range without a BigInt.
+          const range = is64BitType(type) ? undefined : NUMBER_RANGES[type];
+          if (range && v >= range[0] && v <= range[1]) return v;
+          return checkInteger(type, BigInt(v));
+        }
         if (typeof v === 'bigint') return checkInteger(type, v);
       } catch (e) {
         if (e instanceof CimValueError) throw new CimValueError(`${what}: ${e.message}`);
@@ -176,14 +186,24 @@ export function cimValue(
   v: unknown,
   what: string,
 ): CimValue {
-  const base = { type: decl.valueType, isArray: decl.isArray, refClass: decl.refClass, embeddedClass: decl.embeddedClass };
-  if (v === null || v === undefined) return { ...base, value: null };
-  if (decl.isArray) {
+  // Object literals of one shape (no spreads), and an array member's label built only for an error.
+  const { valueType: type, isArray, refClass, embeddedClass } = decl;
+  if (v === null || v === undefined) return { type, isArray, refClass, embeddedClass, value: null };
+  if (isArray) {
     if (!Array.isArray(v)) throw new CimValueError(`${what}: expected an array`);
-    return { ...base, value: v.map((x, i) => coerceScalar(decl.valueType, x, `${what}[${i}]`)) };
+    const members: CimScalar[] = new Array<CimScalar>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      try {
+        members[i] = coerceScalar(type, v[i], '');
+      } catch (e) {
+        if (e instanceof CimValueError) throw new CimValueError(`${what}[${i}]${e.message}`);
+        throw e;
+      }
+    }
+    return { type, isArray, refClass, embeddedClass, value: members };
   }
   if (Array.isArray(v)) throw new CimValueError(`${what}: an array given for a scalar`);
-  return { ...base, value: coerceScalar(decl.valueType, v, what) };
+  return { type, isArray, refClass, embeddedClass, value: coerceScalar(type, v, what) };
 }
 
 /**

@@ -119,6 +119,10 @@ export class JobService {
     return this.store.get(instanceId);
   }
 
+  getMany(instanceIds: readonly string[]): Array<JobRecord | undefined> {
+    return this.store.getMany(instanceIds);
+  }
+
   forHost(fqdn: string): JobRecord[] {
     return this.store.forHost(fqdn);
   }

@@ -123,10 +123,20 @@ export class JobProvider implements CimProvider {
     }
   }
 
+  async getInstances(ctx: ProviderContext, cls: ResolvedClass, refs: readonly CimReference[]): Promise<ReadonlyArray<CimInstance | undefined>> {
+    const ids = refs.map((ref) => ref.keys.find((k) => k.name.toLowerCase() === 'instanceid')?.value ?? '');
+    const now = Date.now();
+    return this.jobs.getMany(ids).map((j) => (j && this.isVisible(ctx, j) ? jobInstance(cls, j, now) : undefined));
+  }
+
   private visible(ctx: ProviderContext, instanceId: string): JobRecord | undefined {
     const j = this.jobs.get(instanceId);
-    const host = ctx.host.fqdn;
-    return j && (j.fqdn === host || j.submittedOn === host) ? j : undefined;
+    return j && this.isVisible(ctx, j) ? j : undefined;
+  }
+
+  /** A host shows the jobs working on it and those submitted to it. */
+  private isVisible(ctx: ProviderContext, j: JobRecord): boolean {
+    return j.fqdn === ctx.host.fqdn || j.submittedOn === ctx.host.fqdn;
   }
 
   /** True when the job was still queued or running and is now terminated. */

@@ -68,6 +68,8 @@ export interface CimProvider {
   enumerateInstances(ctx: ProviderContext, cls: ResolvedClass): Promise<readonly CimInstance[]>;
   /** One instance by its key values, or undefined. Default: search enumerateInstances. */
   getInstance?(ctx: ProviderContext, cls: ResolvedClass, ref: CimReference): Promise<CimInstance | undefined>;
+  /** Several instances by their keys at once (a Pull's page), in order; undefined where one is gone. Default: getInstance each. */
+  getInstances?(ctx: ProviderContext, cls: ResolvedClass, refs: readonly CimReference[]): Promise<ReadonlyArray<CimInstance | undefined>>;
   /**
    * The references of every instance enumerateInstances would return, in the same order, without
    * building the instances: with getInstance, an unfiltered enumeration then holds only keys.

@@ -115,6 +115,17 @@ export class JobStore {
     return r ? toRecord(r) : undefined;
   }
 
+  /** Several jobs in one query (a Pull's page), in the order of `instanceIds`; undefined where one is gone. */
+  getMany(instanceIds: readonly string[]): Array<JobRecord | undefined> {
+    if (instanceIds.length === 0) return [];
+    const rows = prepared(this.db, 'SELECT * FROM jobs WHERE instance_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(instanceIds)) as Row[];
+    const byId = new Map(rows.map((r) => [r.instance_id as string, r]));
+    return instanceIds.map((id) => {
+      const r = byId.get(id);
+      return r ? toRecord(r) : undefined;
+    });
+  }
+
   /** The InstanceIDs of forHost(fqdn), in the same order, without reading the rows. */
   idsForHost(fqdn: string): string[] {
     return prepared(this.db, 'SELECT instance_id FROM jobs WHERE fqdn = ? OR submitted_on = ? ORDER BY time_submitted, instance_id')

@@ -17,6 +17,8 @@ export type EnumerationMode = 'objects' | 'epr' | 'objectAndEpr';
 export interface ItemSource {
   /** The instance as it is now (with the enumeration's WQL projection), or undefined if it is gone. */
   load(reference: CimReference): Promise<CimInstance | undefined>;
+  /** Several at once, in order (one query for a Pull's page where the provider can). */
+  loadMany(references: readonly CimReference[]): Promise<ReadonlyArray<CimInstance | undefined>>;
 }
 
 export interface EnumerationItem {

@@ -121,11 +121,12 @@ async function collect(ctx: OperationContext, spec: FilterSpec): Promise<Enumera
   const query = spec.query;
   for (const { cls, provider } of ctx.services.providers.served(spec.cls)) {
     const getInstance = provider.getInstance?.bind(provider);
+    const getInstances = provider.getInstances?.bind(provider);
+    const project = (inst: CimInstance | undefined): CimInstance | undefined => (inst && query ? projectWql(query, inst) : inst);
     const source: ItemSource | undefined = getInstance && {
-      load: async (ref) => {
-        const inst = await getInstance(pctx, cls, ref);
-        return inst && query ? projectWql(query, inst) : inst;
-      },
+      load: async (ref) => project(await getInstance(pctx, cls, ref)),
+      loadMany: async (refs) =>
+        getInstances ? (await getInstances(pctx, cls, refs)).map(project) : Promise.all(refs.map(async (ref) => project(await getInstance(pctx, cls, ref)))),
     };
     if (source && !query && !spec.selectorRef && provider.enumerateReferences) {
       for (const reference of await provider.enumerateReferences(pctx, cls)) items.push({ reference, source });
@@ -152,6 +153,23 @@ function matchesSelectorFilter(cls: ResolvedClass, inst: CimInstance, selectors:
   return instanceMatches(inst, ref);
 }
 
+/** Loads up to `count` items from `from` on that share its source, in one call, into `into` by index. */
+async function loadPage(items: readonly EnumerationItem[], from: number, count: number, into: Map<number, CimInstance | undefined>): Promise<void> {
+  const source = (items[from] as EnumerationItem).source;
+  if (!source) {
+    into.set(from, undefined);
+    return;
+  }
+  const indexes: number[] = [];
+  for (let j = from; j < items.length && indexes.length < count; j++) {
+    const item = items[j] as EnumerationItem;
+    if (item.source !== source) break;
+    indexes.push(j);
+  }
+  const instances = await source.loadMany(indexes.map((j) => (items[j] as EnumerationItem).reference));
+  indexes.forEach((j, k) => into.set(j, instances[k]));
+}
+
 /**
  * Renders the next items that fit; returns their XML and how many items were used up
  * (rendered, or skipped because they are gone).
@@ -169,11 +187,15 @@ async function renderBatch(
   const writers: XmlWriter[] = [];
   let used = overhead;
   let i = from;
+  // Items to be loaded are fetched a page at a time (one query where the provider can);
+  // what does not fit in this reply is read again by the next Pull, as it is then.
+  const loaded = new Map<number, CimInstance | undefined>();
   for (; i < items.length && writers.length < maxElements; i++) {
     const item = items[i] as EnumerationItem;
     let instance = item.instance;
     if (mode !== 'epr' && !instance) {
-      instance = await item.source?.load(item.reference);
+      if (!loaded.has(i)) await loadPage(items, i, maxElements - writers.length, loaded);
+      instance = loaded.get(i);
       if (!instance) continue;
     }
     const w = new XmlWriter();

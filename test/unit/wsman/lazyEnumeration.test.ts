@@ -139,3 +139,51 @@ test('two Pulls of one context at once: one is refused, and every item is still 
   expect(elements(child(child(bodyOf(next.xml), NS.enumeration, 'PullResponse') as XmlElement, NS.enumeration, 'Items') as XmlElement).map((i) => propsOf(i).InstanceID)).toEqual([id(40)]);
   harness.enumerations.clearHost(harness.fleet.defaultHost.fqdn);
 });
+
+describe('a provider that reads many instances at once (getInstances)', () => {
+  class BatchJobs extends CountingJobs {
+    batches: number[] = [];
+
+    async getInstances(_ctx: unknown, cls: ResolvedClass, refs: readonly CimReference[]): Promise<ReadonlyArray<CimInstance | undefined>> {
+      this.batches.push(refs.length);
+      await new Promise((r) => setImmediate(r));
+      return refs.map((ref) => {
+        const key = ref.keys[0]?.value ?? '';
+        return this.jobs.has(key) && !this.gone.has(key) ? instanceOf(cls, { InstanceID: key, Name: 'Job', JobState: 4 }) : undefined;
+      });
+    }
+  }
+  const batching = new BatchJobs(1_000);
+  const h = handlerWith(batching);
+  afterAll(() => h.close());
+
+  const send = (body: string): Promise<{ status: number; xml: XmlElement }> =>
+    h.send(envelope({ action: ACTION.enumerate, resourceUri: JOB_URI, selectors: NS_SEL, body }));
+  const pullFrom = (context: string, max: number): Promise<{ status: number; xml: XmlElement }> =>
+    h.send(envelope({ action: ACTION.pull, resourceUri: JOB_URI, body: `<n:Pull><n:EnumerationContext>${context}</n:EnumerationContext><n:MaxElements>${max}</n:MaxElements></n:Pull>` }));
+
+  test('a page is one call, not one per instance', async () => {
+    const r = await send('<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>100</w:MaxElements></n:Enumerate>');
+    const resp = child(bodyOf(r.xml), NS.enumeration, 'EnumerateResponse') as XmlElement;
+    expect(itemsOf(resp)).toHaveLength(100);
+    const p = await pullFrom(contextOf(resp), 250);
+    expect(itemsOf(child(bodyOf(p.xml), NS.enumeration, 'PullResponse') as XmlElement).map((i) => propsOf(i).InstanceID)).toEqual(Array.from({ length: 250 }, (_, i) => id(100 + i)));
+    expect(batching.batches).toEqual([100, 250]);
+    expect(batching.calls.getInstance).toBe(0);
+    h.enumerations.clearHost(h.fleet.defaultHost.fqdn);
+  });
+
+  test('instances gone since the Enumerate are skipped and the page is filled from the next ones', async () => {
+    batching.batches = [];
+    const r = await send('<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>2</w:MaxElements></n:Enumerate>');
+    const resp = child(bodyOf(r.xml), NS.enumeration, 'EnumerateResponse') as XmlElement;
+    batching.gone.add(id(3));
+    batching.gone.add(id(4));
+    const p = await pullFrom(contextOf(resp), 3);
+    expect(itemsOf(child(bodyOf(p.xml), NS.enumeration, 'PullResponse') as XmlElement).map((i) => propsOf(i).InstanceID)).toEqual([id(2), id(5), id(6)]);
+    // [2] for the Enumerate; then 3 asked (2, 3, 4: two gone), then the 2 still missing.
+    expect(batching.batches).toEqual([2, 3, 2]);
+    batching.gone.clear();
+    h.enumerations.clearHost(h.fleet.defaultHost.fqdn);
+  });
+});
