@@ -2,7 +2,8 @@
  * Hostile clients, part 2: clients that are slow or vanish. Request bodies and
  * headers dripped a byte every 50 ms, sockets closed (FIN) or reset (RST) at
  * every point of a request, with and without a keep-alive request before, and a
- * client that pipelines large replies and never reads them. The emulator runs
+ * client that pipelines large replies and never reads them (the request timeout
+ * drops it: there is no separate send timeout, docs/protocol-decisions.md). The emulator runs
  * with short HTTP timeouts; other clients must be served all along, and in the
  * end Identify answers and no error-level line was logged.
  *
@@ -235,6 +236,26 @@ describe('slow and vanishing clients', () => {
     expect(emu.emulator.openEnumerations).toBe(0);
   }, 30_000);
 
+  test('a client that pipelines requests and stops reading is dropped by the request timeout (its next request never completes)', async () => {
+    const socket = await connect(emu.port);
+    socket.on('error', () => undefined);
+    socket.pause();
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    // About 20,000 × 800 bytes of replies: far more than the kernel's socket buffers hold, so the
+    // server stops parsing the pipelined requests, and the one it stopped inside times out.
+    socket.write(request(IDENTIFY).repeat(20_000));
+    await sleep(TIMEOUTS.requestMs + CHECK_INTERVAL_MS + SLACK_MS);
+    // Reading now, the client finds the connection gone (reset: the server had unread requests). Had
+    // the server kept it, the client would now get every reply (and then lose the connection to the
+    // keep-alive timeout): what it gets tells the two apart.
+    let got = 0;
+    socket.on('data', (c: Buffer) => (got += c.length));
+    socket.resume();
+    await expect(Promise.race([closed.then(() => 'closed'), sleep(SLACK_MS).then(() => 'still open')])).resolves.toBe('closed');
+    expect(got).toBeLessThan(20_000 * 700);
+    expect(await identifyStatus(emu.url)).toBe(200);
+  }, 40_000);
+
   test('in the end every dripping client is cut off, with a 408 or a closed connection and never an answer, within its timeout plus the check interval', async () => {
     const bound = CHECK_INTERVAL_MS + TIMEOUTS.requestMs + SLACK_MS;
     const states = await Promise.all([...bodyDrippers, ...headerDrippers].map((d) => d.stateWithin(bound)));
@@ -250,3 +271,4 @@ describe('slow and vanishing clients', () => {
     expect(errors).toEqual([]);
   });
 });
+
