@@ -1,7 +1,8 @@
 /**
  * Open enumerations. A context holds the items not yet pulled, as references
- * where the provider can fetch an instance by its keys (so 10,000 jobs cost
- * their keys, not their instances, until pulled); it belongs to
+ * where the provider can fetch an instance by its keys, and as bare key values
+ * where they are of one class with one key (so 10,000 jobs cost 10,000 strings,
+ * not their instances, until pulled); it belongs to
  * the host and user that opened it, and is dropped after being idle for the
  * host's EnumerationTimeoutms (MS-WSMV 3.1.2: the timer restarts after each
  * Enumerate/Pull response) or when released or exhausted.
@@ -28,6 +29,95 @@ export interface EnumerationItem {
   readonly source?: ItemSource;
 }
 
+/**
+ * A context's items, in order. Items of a class fetched by one key (jobs by
+ * InstanceID) are held as their key values only and made into items when asked:
+ * an open enumeration of 10,000 jobs costs 10,000 strings.
+ */
+export interface EnumerationItems {
+  readonly length: number;
+  at(index: number): EnumerationItem;
+}
+
+/** Items as they are (instances the provider cannot fetch again, or references of several keys). */
+export class ItemArray implements EnumerationItems {
+  constructor(private readonly items: readonly EnumerationItem[]) {}
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  at(index: number): EnumerationItem {
+    return this.items[index] as EnumerationItem;
+  }
+}
+
+/** Items of one class with one key property, loaded from one source: only the key values are kept. */
+export class KeyedItems implements EnumerationItems {
+  constructor(
+    private readonly className: string,
+    private readonly namespace: string,
+    private readonly keyName: string,
+    private readonly values: readonly string[],
+    private readonly source: ItemSource,
+  ) {}
+
+  get length(): number {
+    return this.values.length;
+  }
+
+  at(index: number): EnumerationItem {
+    const reference: CimReference = {
+      kind: 'reference',
+      className: this.className,
+      namespace: this.namespace,
+      keys: [{ name: this.keyName, value: this.values[index] as string }],
+    };
+    return { reference, source: this.source };
+  }
+
+  /**
+   * The compact form of `references` when they allow it (one class, one key of one name, as
+   * enumerateReferences of a class gives them); undefined otherwise.
+   */
+  static of(references: readonly CimReference[], source: ItemSource): KeyedItems | undefined {
+    const first = references[0];
+    if (!first || first.keys.length !== 1) return undefined;
+    const keyName = (first.keys[0] as { name: string }).name;
+    const values: string[] = new Array<string>(references.length);
+    for (let i = 0; i < references.length; i++) {
+      const r = references[i] as CimReference;
+      const key = r.keys[0];
+      if (r.keys.length !== 1 || !key || key.name !== keyName || r.className !== first.className || r.namespace !== first.namespace) return undefined;
+      values[i] = key.value;
+    }
+    return new KeyedItems(first.className, first.namespace, keyName, values, source);
+  }
+}
+
+/** Several lists one after the other (a class, then its subclasses). */
+export class ConcatItems implements EnumerationItems {
+  readonly length: number;
+  private readonly starts: number[] = [];
+
+  constructor(private readonly parts: readonly EnumerationItems[]) {
+    let n = 0;
+    for (const p of parts) {
+      this.starts.push(n);
+      n += p.length;
+    }
+    this.length = n;
+  }
+
+  at(index: number): EnumerationItem {
+    for (let k = this.parts.length - 1; k >= 0; k--) {
+      const start = this.starts[k] as number;
+      if (index >= start) return (this.parts[k] as EnumerationItems).at(index - start);
+    }
+    throw new RangeError(`no item ${index}`);
+  }
+}
+
 export interface EnumerationState {
   readonly id: string;
   readonly hostFqdn: string;
@@ -35,7 +125,7 @@ export interface EnumerationState {
   readonly owner: string;
   readonly mode: EnumerationMode;
   readonly form: UriForm;
-  readonly items: readonly EnumerationItem[];
+  readonly items: EnumerationItems;
   /** Index of the next item to send. */
   position: number;
   /** A Pull is reading items right now (a second Pull on the context must wait its turn). */
@@ -63,7 +153,7 @@ export class EnumerationContexts {
     owner: string;
     mode: EnumerationMode;
     form: UriForm;
-    items: readonly EnumerationItem[];
+    items: EnumerationItems;
     position: number;
     timeoutMs: number;
     maxPerHost: number;

@@ -7,11 +7,11 @@
  */
 import { matchesWql, parseWql, projectWql, validateWql, type WqlQuery } from '../../cim/wql';
 import { ValueEncoder } from '../../cim/valueCodec';
-import type { CimInstance, ResolvedClass } from '../../cim/types';
+import type { CimInstance, CimReference, ResolvedClass } from '../../cim/types';
 import { referenceTo } from '../../cim/values';
 import { attr, child, elements, textOf, type XmlElement } from '../../xml/parse';
 import { XmlWriter } from '../../xml/write';
-import type { EnumerationItem, EnumerationMode, EnumerationState, ItemSource } from '../enumeration/contexts';
+import { ConcatItems, ItemArray, KeyedItems, type EnumerationItem, type EnumerationItems, type EnumerationMode, type EnumerationState, type ItemSource } from '../enumeration/contexts';
 import { writeEpr } from '../epr';
 import { WsmanFault } from '../faults';
 import { ACTION, DIALECT, NS } from '../namespaces';
@@ -115,9 +115,14 @@ function readFilter(ctx: OperationContext, res: ResolvedResource, enumerate: Xml
  * pulled later shows its later state; one gone since is skipped); an unfiltered enumeration
  * of such a provider does not even build the instances (enumerateReferences).
  */
-async function collect(ctx: OperationContext, spec: FilterSpec): Promise<EnumerationItem[]> {
+async function collect(ctx: OperationContext, spec: FilterSpec): Promise<EnumerationItems> {
   const pctx = providerContext(ctx);
-  const items: EnumerationItem[] = [];
+  const parts: EnumerationItems[] = [];
+  let items: EnumerationItem[] = [];
+  const flush = (): void => {
+    if (items.length) parts.push(new ItemArray(items));
+    items = [];
+  };
   const query = spec.query;
   for (const { cls, provider } of ctx.services.providers.served(spec.cls)) {
     const getInstance = provider.getInstance?.bind(provider);
@@ -129,7 +134,14 @@ async function collect(ctx: OperationContext, spec: FilterSpec): Promise<Enumera
         getInstances ? (await getInstances(pctx, cls, refs)).map(project) : Promise.all(refs.map(async (ref) => project(await getInstance(pctx, cls, ref)))),
     };
     if (source && !query && !spec.selectorRef && provider.enumerateReferences) {
-      for (const reference of await provider.enumerateReferences(pctx, cls)) items.push({ reference, source });
+      const references = await provider.enumerateReferences(pctx, cls);
+      const keyed = KeyedItems.of(references, source);
+      if (keyed) {
+        flush();
+        parts.push(keyed);
+      } else {
+        for (const reference of references) items.push({ reference, source });
+      }
       continue;
     }
     for (const inst of await provider.enumerateInstances(pctx, cls)) {
@@ -139,7 +151,8 @@ async function collect(ctx: OperationContext, spec: FilterSpec): Promise<Enumera
       items.push(source ? { reference, source } : { reference, instance: query ? projectWql(query, inst) : inst });
     }
   }
-  return items;
+  flush();
+  return parts.length === 1 ? (parts[0] as EnumerationItems) : new ConcatItems(parts);
 }
 
 function matchesSelectorFilter(cls: ResolvedClass, inst: CimInstance, selectors: Selector[]): boolean {
@@ -154,19 +167,21 @@ function matchesSelectorFilter(cls: ResolvedClass, inst: CimInstance, selectors:
 }
 
 /** Loads up to `count` items from `from` on that share its source, in one call, into `into` by index. */
-async function loadPage(items: readonly EnumerationItem[], from: number, count: number, into: Map<number, CimInstance | undefined>): Promise<void> {
-  const source = (items[from] as EnumerationItem).source;
+async function loadPage(items: EnumerationItems, from: number, count: number, into: Map<number, CimInstance | undefined>): Promise<void> {
+  const source = items.at(from).source;
   if (!source) {
     into.set(from, undefined);
     return;
   }
   const indexes: number[] = [];
+  const references: CimReference[] = [];
   for (let j = from; j < items.length && indexes.length < count; j++) {
-    const item = items[j] as EnumerationItem;
+    const item = items.at(j);
     if (item.source !== source) break;
     indexes.push(j);
+    references.push(item.reference);
   }
-  const instances = await source.loadMany(indexes.map((j) => (items[j] as EnumerationItem).reference));
+  const instances = await source.loadMany(references);
   indexes.forEach((j, k) => into.set(j, instances[k]));
 }
 
@@ -178,7 +193,7 @@ async function renderBatch(
   ctx: OperationContext,
   form: UriForm,
   mode: EnumerationMode,
-  items: readonly EnumerationItem[],
+  items: EnumerationItems,
   from: number,
   maxElements: number,
   overhead: number,
@@ -191,7 +206,7 @@ async function renderBatch(
   // what does not fit in this reply is read again by the next Pull, as it is then.
   const loaded = new Map<number, CimInstance | undefined>();
   for (; i < items.length && writers.length < maxElements; i++) {
-    const item = items[i] as EnumerationItem;
+    const item = items.at(i);
     let instance = item.instance;
     if (mode !== 'epr' && !instance) {
       if (!loaded.has(i)) await loadPage(items, i, maxElements - writers.length, loaded);
