@@ -12,6 +12,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DIST, ROOT } from './dist';
+import { IDENTIFY } from './envelopes';
 
 export interface Memory {
   /** Resident set size now, kB (VmRSS). */
@@ -163,9 +164,6 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-const IDENTIFY_ANONYMOUS =
-  '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:wsmid="http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd"><s:Header/><s:Body><wsmid:Identify/></s:Body></s:Envelope>';
-
 /**
  * Waits until the server answers an unauthenticated Identify: work a load run
  * left queued behind it (requests of connections the load generator closed)
@@ -183,7 +181,7 @@ export async function waitIdle(child: ChildServer, timeoutMs = 600_000): Promise
 /** One unauthenticated Identify; resolves with the HTTP status, or 0 when the connection failed. */
 function probe(port: number, timeoutMs = 5000): Promise<number> {
   return new Promise((resolve) => {
-    const body = Buffer.from(IDENTIFY_ANONYMOUS);
+    const body = Buffer.from(IDENTIFY);
     const req = http.request(
       {
         host: '127.0.0.1',

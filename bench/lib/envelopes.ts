@@ -1,33 +1,26 @@
 /**
- * The request envelopes, shaped as Windows' MI client shapes them (the same
- * header as test/support/soap.ts `envelope()`).
+ * The request envelopes, shaped as Windows' MI client shapes them: the header is
+ * the tests' own (test/support/soap.ts `envelope()`), with PowerShell's default
+ * OperationTimeout.
  */
-import { randomUUID } from 'node:crypto';
+import { ACTION, ADMIN, IDENTIFY, NS, WMI, envelope as testEnvelope, type EnvelopeSpec } from '../../test/support/soap';
 
-export const NS = {
-  soap: 'http://www.w3.org/2003/05/soap-envelope',
-  addressing: 'http://schemas.xmlsoap.org/ws/2004/08/addressing',
-  wsman: 'http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd',
-  wsmv: 'http://schemas.microsoft.com/wbem/wsman/1/wsman.xsd',
-  enumeration: 'http://schemas.xmlsoap.org/ws/2004/09/enumeration',
-  identity: 'http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd',
-  xsi: 'http://www.w3.org/2001/XMLSchema-instance',
-} as const;
+/** Identify: authenticated unless the request carries WSMANIDENTIFY: unauthenticated. */
+export { ACTION, IDENTIFY, NS };
+/** Basic Administrator / Passw0rd! (the embedded contoso.json fleet). */
+export const ADMIN_BASIC = ADMIN;
 
-export const ACTION = {
-  get: 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Get',
-  enumerate: 'http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate',
-  pull: 'http://schemas.xmlsoap.org/ws/2004/09/enumeration/Pull',
-  release: 'http://schemas.xmlsoap.org/ws/2004/09/enumeration/Release',
-} as const;
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export const IPAM_WMI = 'http://schemas.microsoft.com/wbem/wsman/1/wmi/root/microsoft/ipam/';
+export function envelope(spec: EnvelopeSpec): string {
+  return testEnvelope({ operationTimeout: 'PT60.000S', ...spec });
+}
+
+export const IPAM_WMI = WMI;
 export const IPAM_SERVER_URI = `${IPAM_WMI}MSFT_IPAM_Server`;
 export const IPAM_JOB_URI = `${IPAM_WMI}MSFT_IPAM_ConcreteJob`;
 export const DEFAULT_HOST = 'ipam1.contoso.com';
 
-/** Basic Administrator / Passw0rd! (the embedded contoso.json fleet). */
-export const ADMIN_BASIC = 'Basic ' + Buffer.from('Administrator:Passw0rd!', 'utf8').toString('base64');
 export const ADMIN_USER = 'Administrator';
 export const ADMIN_PASSWORD = 'Passw0rd!';
 
@@ -37,45 +30,6 @@ export const SOAP_CONTENT_TYPE = 'application/soap+xml;charset=UTF-8';
 export function ipamServerKeys(fqdn: string): Record<string, string> {
   return { Name: 'IP Address Management (IPAM) Server', IdentifyingNumber: fqdn, Vendor: 'Microsoft Corporation', Version: '10.0.20348' };
 }
-
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-export interface EnvelopeSpec {
-  readonly action: string;
-  readonly resourceUri?: string;
-  readonly selectors?: Readonly<Record<string, string>>;
-  readonly optionsXml?: string;
-  readonly body?: string;
-  readonly messageId?: string;
-}
-
-export function envelope(spec: EnvelopeSpec): string {
-  const sel = spec.selectors
-    ? `<w:SelectorSet>${Object.entries(spec.selectors)
-        .map(([k, v]) => `<w:Selector Name="${esc(k)}">${esc(v)}</w:Selector>`)
-        .join('')}</w:SelectorSet>`
-    : '';
-  return (
-    `<s:Envelope xmlns:s="${NS.soap}" xmlns:a="${NS.addressing}" xmlns:w="${NS.wsman}" xmlns:p="${NS.wsmv}" xmlns:n="${NS.enumeration}" xmlns:xsi="${NS.xsi}">` +
-    '<s:Header>' +
-    '<a:To>http://127.0.0.1:5985/wsman</a:To>' +
-    (spec.resourceUri !== undefined ? `<w:ResourceURI s:mustUnderstand="true">${esc(spec.resourceUri)}</w:ResourceURI>` : '') +
-    '<a:ReplyTo><a:Address s:mustUnderstand="true">http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address></a:ReplyTo>' +
-    `<a:Action s:mustUnderstand="true">${esc(spec.action)}</a:Action>` +
-    '<w:MaxEnvelopeSize s:mustUnderstand="true">512000</w:MaxEnvelopeSize>' +
-    `<a:MessageID>${esc(spec.messageId ?? 'uuid:' + randomUUID().toUpperCase())}</a:MessageID>` +
-    '<w:Locale xml:lang="en-US" s:mustUnderstand="false"/>' +
-    '<p:DataLocale xml:lang="en-US" s:mustUnderstand="false"/>' +
-    '<w:OperationTimeout>PT60.000S</w:OperationTimeout>' +
-    sel +
-    (spec.optionsXml ? `<w:OptionSet>${spec.optionsXml}</w:OptionSet>` : '') +
-    '</s:Header>' +
-    `<s:Body>${spec.body ?? ''}</s:Body></s:Envelope>`
-  );
-}
-
-/** Identify: authenticated unless the request carries WSMANIDENTIFY: unauthenticated. */
-export const IDENTIFY = `<s:Envelope xmlns:s="${NS.soap}" xmlns:wsmid="${NS.identity}"><s:Header/><s:Body><wsmid:Identify/></s:Body></s:Envelope>`;
 
 export function getIpamServer(fqdn = DEFAULT_HOST): string {
   return envelope({ action: ACTION.get, resourceUri: IPAM_SERVER_URI, selectors: ipamServerKeys(fqdn) });
