@@ -9,14 +9,13 @@ import type { AccountAuthenticator } from '../fleet/authentication';
 import type { Fleet } from '../fleet/fleet';
 import type { Logger } from '../log';
 import { JobState } from '../storage/jobStore';
+import { parseBasicToken } from './auth';
 
 function requireAdmin(fleet: Fleet, accounts: AccountAuthenticator) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const header = req.headers.authorization ?? '';
-    const m = /^Basic\s+([A-Za-z0-9+/]+=*)$/i.exec(header.trim());
-    const decoded = m ? Buffer.from(m[1] as string, 'base64').toString('utf8') : '';
-    const colon = decoded.indexOf(':');
-    const result = colon > 0 ? accounts.password(fleet.defaultHost, decoded.slice(0, colon), decoded.slice(colon + 1)) : undefined;
+    const m = /^Basic\s+(\S+)$/i.exec((req.headers.authorization ?? '').trim());
+    const credentials = m ? parseBasicToken(m[1] as string) : undefined;
+    const result = credentials ? accounts.password(fleet.defaultHost, credentials.user, credentials.password) : undefined;
     const principal = result?.ok ? result.principal : undefined;
     if (!principal) {
       res.status(401).setHeader('WWW-Authenticate', 'Basic realm="ipam-emulator admin"');
@@ -31,12 +30,13 @@ function requireAdmin(fleet: Fleet, accounts: AccountAuthenticator) {
   };
 }
 
+/** A job state by name (Running) or number (4); the enum's reverse mapping and Object's own keys are not names. */
 function jobStateOf(q: unknown): JobState | undefined {
   if (typeof q !== 'string' || q === '') return undefined;
-  const byName = (JobState as unknown as Record<string, number>)[q];
-  if (byName !== undefined) return byName as JobState;
+  const byName: unknown = Object.hasOwn(JobState, q) ? (JobState as unknown as Record<string, unknown>)[q] : undefined;
+  if (typeof byName === 'number') return byName as JobState;
   const n = Number(q);
-  return Number.isInteger(n) && JobState[n] !== undefined ? (n as JobState) : undefined;
+  return Number.isInteger(n) && typeof JobState[n] === 'string' ? (n as JobState) : undefined;
 }
 
 export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, control: EmulatorControl, log: Logger): express.Router {

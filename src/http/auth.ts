@@ -33,6 +33,15 @@ export type AuthOutcome =
   | { readonly kind: 'anonymous'; readonly identifyOnly: boolean }
   | { readonly kind: 'rejected'; readonly reason: string; readonly user?: string };
 
+/** The user name and password of a Basic token (the base64 after "Basic "), or undefined when it is malformed. */
+export function parseBasicToken(token: string): { user: string; password: string } | undefined {
+  if (!/^[A-Za-z0-9+/]+=*$/.test(token)) return undefined;
+  const decoded = Buffer.from(token, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
 /** The WWW-Authenticate values for a 401 on this host, in Windows' order. */
 export function challenges(host: FleetHost): string[] {
   const out: string[] = [];
@@ -66,12 +75,10 @@ export function authenticateRequest(req: IncomingMessage, host: FleetHost, accou
     return { kind: 'authenticated', principal: known.principal, scheme: 'Basic' };
   }
   basicLogons.delete(req.socket);
-  if (!/^[A-Za-z0-9+/]+=*$/.test(token)) return { kind: 'rejected', reason: 'malformed Basic credentials' };
-  const decoded = Buffer.from(token, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon <= 0) return { kind: 'rejected', reason: 'malformed Basic credentials' };
-  const user = decoded.slice(0, colon);
-  const result = accounts.password(host, user, decoded.slice(colon + 1));
+  const credentials = parseBasicToken(token);
+  if (!credentials) return { kind: 'rejected', reason: 'malformed Basic credentials' };
+  const { user } = credentials;
+  const result = accounts.password(host, user, credentials.password);
   if (!result.ok) return { kind: 'rejected', reason: `logon failed: ${result.reason}`, user };
   basicLogons.set(req.socket, { header, host, account: result.account, principal: result.principal });
   return { kind: 'authenticated', principal: result.principal, scheme: 'Basic' };

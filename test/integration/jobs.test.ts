@@ -191,6 +191,18 @@ describe('jobs of MSFT_IPAM_Server calls', () => {
     await waitUntil(async () => (await admin<AdminJob[]>(emu, '/jobs?state=Completed')).body.length === 1, 'the job to complete');
   });
 
+  test('the admin API filters jobs by state name or number alike, and refuses what is neither with 400', async () => {
+    const emu = await fresh(fleetOf(1));
+    await call(emu.url, provisionSpec());
+    const byName = await admin<AdminJob[]>(emu, '/jobs?state=Completed');
+    expect(byName.body).toHaveLength(1);
+    expect(await admin<AdminJob[]>(emu, '/jobs?state=7')).toEqual(byName);
+    expect((await admin<AdminJob[]>(emu, '/jobs?state=4')).body).toEqual([]);
+    for (const bad of ['constructor', 'toString', '__proto__', 'Bogus', '99', '4.5']) {
+      expect({ bad, status: (await admin(emu, `/jobs?state=${bad}`)).status }).toEqual({ bad, status: 400 });
+    }
+  });
+
   test('a failed job reads back as Exception with the CIM error in ErrorCode and ErrorDescription; GetError returns it', async () => {
     const emu = await fresh(fleetOf(1));
     const params = '<p:DatabaseServer>nowhere.contoso.com</p:DatabaseServer><p:DatabaseName>Ipamdb</p:DatabaseName><p:DatabasePort>1433</p:DatabasePort><p:Force>true</p:Force>';
