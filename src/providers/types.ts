@@ -42,7 +42,7 @@ export interface ProviderContext {
   readonly registry: ClassRegistry;
   readonly events: EventSink;
   readonly options: CallOptions;
-  /** Aborted when the client goes away or the operation times out. */
+  /** Aborted when the operation times out (the client has then been told w:TimedOut). */
   readonly signal: AbortSignal;
 }
 

@@ -73,9 +73,6 @@ export interface HandlerDeps {
 
 const SECURITY_UNDERSTOOD: ReadonlySet<string> = new Set([SECURITY_HEADER]);
 
-/** A request's operation is not cancelled from outside (a client that goes away just loses its reply). */
-const NEVER_ABORTED: AbortSignal = new AbortController().signal;
-
 export class WsmanHandler {
   private readonly services: WsmanServices;
 
@@ -125,8 +122,11 @@ export class WsmanHandler {
         throw new WsmanFault('WssInvalidSecurity', { extra: `${input.host.fqdn} requires every request to be signed with WS-Security (an X.509 certificate mapped to an account).` });
       }
       checkAddressing(req);
-      const ctx = this.operationContext(req, input, principal, rc());
-      const out = await this.withTimeout(ctx, this.route(ctx, log));
+      // Aborted when the operation times out: the work goes on in the background (a provisioning job
+      // completes), but what would change a context after the client got w:TimedOut must not.
+      const controller = new AbortController();
+      const ctx = this.operationContext(req, input, principal, rc(), controller.signal);
+      const out = await this.withTimeout(ctx, this.route(ctx, log), controller);
       return reply(200, out);
     } catch (err) {
       const fault = this.toFault(err, log);
@@ -215,17 +215,20 @@ export class WsmanHandler {
   }
 
   /** w:OperationTimeout, capped at MaxTimeoutms (MS-WSMV 3.1.4.1.6). The operation itself goes on. */
-  private withTimeout(ctx: OperationContext, work: Promise<string>): Promise<string> {
+  private withTimeout(ctx: OperationContext, work: Promise<string>, controller: AbortController): Promise<string> {
     const requested = ctx.req.operationTimeoutMs ?? ctx.host.policy.maxTimeoutMs;
     const ms = Math.min(requested, ctx.host.policy.maxTimeoutMs);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<string>((_, reject) => {
-      timer = setTimeout(() => reject(new WsmanFault('TimedOut')), ms);
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new WsmanFault('TimedOut'));
+      }, ms);
     });
     return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
   }
 
-  private operationContext(req: WsmanRequest, input: IncomingEnvelope, principal: Principal, reply: ReplyContext): OperationContext {
+  private operationContext(req: WsmanRequest, input: IncomingEnvelope, principal: Principal, reply: ReplyContext, signal: AbortSignal): OperationContext {
     const policyMax = input.host.policy.maxEnvelopeSize;
     return {
       req,
@@ -236,7 +239,7 @@ export class WsmanHandler {
       userAgent: input.userAgent,
       clientAddress: input.clientAddress,
       events: input.events,
-      signal: NEVER_ABORTED,
+      signal,
       maxReplyBytes: Math.min(req.maxEnvelopeSize ?? policyMax, policyMax),
       measure: input.measure,
     };

@@ -127,7 +127,13 @@ async function collect(ctx: OperationContext, spec: FilterSpec): Promise<Enumera
   for (const { cls, provider } of ctx.services.providers.served(spec.cls)) {
     const getInstance = provider.getInstance?.bind(provider);
     const getInstances = provider.getInstances?.bind(provider);
-    const project = (inst: CimInstance | undefined): CimInstance | undefined => (inst && query ? projectWql(query, inst) : inst);
+    // An instance loaded at a Pull is as it is then: if it no longer matches the filter, it is skipped.
+    const project = (inst: CimInstance | undefined): CimInstance | undefined => {
+      if (!inst) return undefined;
+      if (query && !matchesWql(query, inst)) return undefined;
+      if (spec.selectorRef && !matchesSelectorFilter(cls, inst, spec.selectorRef)) return undefined;
+      return query ? projectWql(query, inst) : inst;
+    };
     const source: ItemSource | undefined = getInstance && {
       load: async (ref) => project(await getInstance(pctx, cls, ref)),
       loadMany: async (refs) =>
@@ -166,13 +172,17 @@ function matchesSelectorFilter(cls: ResolvedClass, inst: CimInstance, selectors:
   return instanceMatches(inst, ref);
 }
 
-/** Loads up to `count` items from `from` on that share its source, in one call, into `into` by index. */
+/**
+ * Instances loaded per call: enough to fill most replies at once, few enough that what does not
+ * fit (read again by the next Pull) stays cheap whatever MaxElements says (PowerShell asks 32,000).
+ */
+const LOAD_CHUNK = 128;
+
+/** Loads up to `count` (at most LOAD_CHUNK) items from `from` on that share its source, in one call, into `into` by index. */
 async function loadPage(items: EnumerationItems, from: number, count: number, into: Map<number, CimInstance | undefined>): Promise<void> {
-  const source = items.at(from).source;
-  if (!source) {
-    into.set(from, undefined);
-    return;
-  }
+  // Items without a source always carry their instance (collect): only loadable ones come here.
+  const source = items.at(from).source as ItemSource;
+  count = Math.min(count, LOAD_CHUNK);
   const indexes: number[] = [];
   const references: CimReference[] = [];
   for (let j = from; j < items.length && indexes.length < count; j++) {
@@ -280,6 +290,8 @@ export async function enumerate(ctx: OperationContext): Promise<string> {
     sent = batch.consumed;
   }
   const done = optimize && sent === items.length;
+  // Timed out meanwhile: the client got w:TimedOut and no context, so none is opened.
+  if (ctx.signal.aborted) throw new WsmanFault('TimedOut');
   let state: EnumerationState | undefined;
   if (!done) {
     state = ctx.services.enumerations.create({
@@ -328,6 +340,8 @@ export async function pull(ctx: OperationContext): Promise<string> {
   } finally {
     state.busy = false;
   }
+  // Timed out meanwhile: the client got w:TimedOut, not these items; the next Pull sends them.
+  if (ctx.signal.aborted) throw new WsmanFault('TimedOut');
   state.position += batch.consumed;
   const done = state.position >= state.items.length;
   if (done) ctx.services.enumerations.delete(state);

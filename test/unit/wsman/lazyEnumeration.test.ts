@@ -162,14 +162,30 @@ describe('a provider that reads many instances at once (getInstances)', () => {
   const pullFrom = (context: string, max: number): Promise<{ status: number; xml: XmlElement }> =>
     h.send(envelope({ action: ACTION.pull, resourceUri: JOB_URI, body: `<n:Pull><n:EnumerationContext>${context}</n:EnumerationContext><n:MaxElements>${max}</n:MaxElements></n:Pull>` }));
 
-  test('a page is one call, not one per instance', async () => {
+  test('a page is loaded a chunk (at most 128) per call, not one call per instance', async () => {
     const r = await send('<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>100</w:MaxElements></n:Enumerate>');
     const resp = child(bodyOf(r.xml), NS.enumeration, 'EnumerateResponse') as XmlElement;
     expect(itemsOf(resp)).toHaveLength(100);
     const p = await pullFrom(contextOf(resp), 250);
     expect(itemsOf(child(bodyOf(p.xml), NS.enumeration, 'PullResponse') as XmlElement).map((i) => propsOf(i).InstanceID)).toEqual(Array.from({ length: 250 }, (_, i) => id(100 + i)));
-    expect(batching.batches).toEqual([100, 250]);
+    expect(batching.batches).toEqual([100, 128, 122]);
     expect(batching.calls.getInstance).toBe(0);
+    h.enumerations.clearHost(h.fleet.defaultHost.fqdn);
+  });
+
+  test("PowerShell's MaxElements 32000 with a reply that holds a few hundred: no more than a chunk is loaded beyond what is sent", async () => {
+    batching.batches = [];
+    const r = await send('<n:Enumerate><w:MaxElements>1</w:MaxElements></n:Enumerate>');
+    const context = contextOf(child(bodyOf(r.xml), NS.enumeration, 'EnumerateResponse') as XmlElement);
+    const p = await h.send(
+      envelope({ action: ACTION.pull, resourceUri: JOB_URI, maxEnvelopeSize: 153_600, body: `<n:Pull><n:EnumerationContext>${context}</n:EnumerationContext><n:MaxElements>32000</n:MaxElements></n:Pull>` }),
+    );
+    const sent = itemsOf(child(bodyOf(p.xml), NS.enumeration, 'PullResponse') as XmlElement).length;
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(1_000);
+    const loaded = batching.batches.reduce((a, b) => a + b, 0);
+    expect(loaded).toBeGreaterThanOrEqual(sent);
+    expect(loaded - sent).toBeLessThanOrEqual(128);
     h.enumerations.clearHost(h.fleet.defaultHost.fqdn);
   });
 
@@ -184,6 +200,62 @@ describe('a provider that reads many instances at once (getInstances)', () => {
     // [2] for the Enumerate; then 3 asked (2, 3, 4: two gone), then the 2 still missing.
     expect(batching.batches).toEqual([2, 3, 2]);
     batching.gone.clear();
+    h.enumerations.clearHost(h.fleet.defaultHost.fqdn);
+  });
+});
+
+describe('a Pull that times out, and filters at Pull time', () => {
+  /** Jobs whose page takes 100 ms to read. */
+  class SlowJobs extends CountingJobs {
+    async getInstances(_ctx: unknown, cls: ResolvedClass, refs: readonly CimReference[]): Promise<ReadonlyArray<CimInstance | undefined>> {
+      await new Promise((r) => setTimeout(r, 100));
+      return refs.map((ref) => {
+        const key = ref.keys[0]?.value ?? '';
+        const j = this.jobs.get(key);
+        return j && !this.gone.has(key) ? instanceOf(cls, { InstanceID: key, Name: j.name, JobState: j.state }) : undefined;
+      });
+    }
+  }
+  const slow = new SlowJobs(20);
+  const h = handlerWith(slow);
+  afterAll(() => h.close());
+  const pullFrom = (context: string, max: number, operationTimeout?: string): Promise<{ status: number; xml: XmlElement }> =>
+    h.send(envelope({ action: ACTION.pull, resourceUri: JOB_URI, operationTimeout, body: `<n:Pull><n:EnumerationContext>${context}</n:EnumerationContext><n:MaxElements>${max}</n:MaxElements></n:Pull>` }));
+  const pulledIds = (r: { xml: XmlElement }): string[] => itemsOf(child(bodyOf(r.xml), NS.enumeration, 'PullResponse') as XmlElement).map((i) => propsOf(i).InstanceID as string);
+
+  test('the items of a timed-out Pull are not lost: the next Pull sends them', async () => {
+    const r = await h.send(envelope({ action: ACTION.enumerate, resourceUri: JOB_URI, selectors: NS_SEL, body: '<n:Enumerate/>' }));
+    const context = contextOf(child(bodyOf(r.xml), NS.enumeration, 'EnumerateResponse') as XmlElement);
+    const timedOut = await pullFrom(context, 5, 'PT0.010S');
+    expect(faultOf(timedOut.xml).subcode).toBe('w:TimedOut');
+    await new Promise((r) => setTimeout(r, 200)); // the abandoned read finishes in the background
+    expect(pulledIds(await pullFrom(context, 5))).toEqual([0, 1, 2, 3, 4].map(id));
+    h.enumerations.clearHost(h.fleet.defaultHost.fqdn);
+  });
+
+  test('an optimized Enumerate that times out leaves no context open', async () => {
+    const before = h.enumerations.size;
+    const r = await h.send(
+      envelope({ action: ACTION.enumerate, resourceUri: JOB_URI, selectors: NS_SEL, operationTimeout: 'PT0.010S', body: '<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>5</w:MaxElements></n:Enumerate>' }),
+    );
+    expect(faultOf(r.xml).subcode).toBe('w:TimedOut');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.enumerations.size).toBe(before);
+  });
+
+  test('a job that no longer matches the WQL filter when pulled is skipped', async () => {
+    const r = await h.send(
+      envelope({
+        action: ACTION.enumerate,
+        resourceUri: JOB_URI,
+        selectors: NS_SEL,
+        body: `<n:Enumerate><w:Filter Dialect="${WQL}">SELECT * FROM MSFT_IPAM_ConcreteJob WHERE JobState = 4</w:Filter></n:Enumerate>`,
+      }),
+    );
+    const context = contextOf(child(bodyOf(r.xml), NS.enumeration, 'EnumerateResponse') as XmlElement);
+    slow.jobs.set(id(1), { name: 'Job 1', state: 7 });
+    expect(pulledIds(await pullFrom(context, 3))).toEqual([id(0), id(2), id(3)]);
+    slow.jobs.set(id(1), { name: 'Job 1', state: 4 });
     h.enumerations.clearHost(h.fleet.defaultHost.fqdn);
   });
 });
