@@ -8,11 +8,10 @@
  *
  * The password is turned into its NT hash at construction and not kept.
  */
-import crypto from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { frameSealed, parseSealed } from '../security/sealedMessage';
-import { gssChannelBindings, ntHash, NtlmClientContext, tlsServerEndPoint, type NtlmSessionSecurity } from '../security/ntlm';
+import { certificateChannelBindings, ntHash, NtlmClientContext, type NtlmSessionSecurity } from '../security/ntlm';
 import type { AuthExchange, Authenticator } from './transport';
 
 export interface NegotiateOptions {
@@ -125,12 +124,13 @@ export class NegotiateAuthenticator implements Authenticator {
 
   private start(exchange: AuthExchange, s: ConnectionState): string {
     const { user, domain } = splitUser(this.userName);
+    const bindings = channelBindingsOf(exchange.connection);
     s.context = new NtlmClientContext({
       user,
       domain,
       ntHash: this.#ntHash,
       ...(this.workstation ? { workstation: this.workstation } : {}),
-      ...(channelBindingsOf(exchange.connection) ? { channelBindings: channelBindingsOf(exchange.connection) } : {}),
+      ...(bindings ? { channelBindings: bindings } : {}),
     });
     s.session = undefined;
     s.authenticateSent = false;
@@ -144,5 +144,5 @@ function channelBindingsOf(connection: object): Buffer | undefined {
   if (tls.encrypted !== true || typeof tls.getPeerX509Certificate !== 'function') return undefined;
   const cert = tls.getPeerX509Certificate();
   if (!cert) return undefined;
-  return gssChannelBindings(tlsServerEndPoint(crypto.createHash('sha256').update(cert.raw).digest()));
+  return certificateChannelBindings(cert.raw);
 }

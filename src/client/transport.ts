@@ -22,6 +22,7 @@ import { isIP, type Socket } from 'node:net';
 import { parseXml, XmlSyntaxError, type XmlElement } from '../xml/parse';
 import { NS } from '../wsman/namespaces';
 import { parseFault, WsmanFaultError, type CimErrorDetail, type WsmanFaultDetail } from './faults';
+import { isEncryptedContentType } from '../security/sealedMessage';
 
 export { parseFault, WsmanFaultError, type CimErrorDetail, type WsmanFaultDetail };
 
@@ -199,15 +200,21 @@ export class WsmanTransport {
   /** A sealed reply, opened by the authenticator whose session sealed it. */
   private unwrap(res: RawReply, auth: Authenticator | undefined): RawReply {
     const type = res.headers['content-type'] ?? '';
-    if (!type.toLowerCase().startsWith('multipart/encrypted') || !auth?.unwrapBody) return res;
-    const plain = auth.unwrapBody(res.body, type, res.exchange);
+    if (!isEncryptedContentType(type) || !auth?.unwrapBody) return res;
+    let plain: { body: Buffer; contentType: string };
+    try {
+      plain = auth.unwrapBody(res.body, type, res.exchange);
+    } catch (err) {
+      // A reply that does not open (bad framing, a signature that fails): a transport failure to the caller.
+      throw new WsmanTransportError(`${this.authority} answered HTTP ${res.status} with a sealed body that does not open: ${err instanceof Error ? err.message : String(err)}`, res.status);
+    }
     return { ...res, body: plain.body, headers: { ...res.headers, 'content-type': plain.contentType } };
   }
 
   private interpret(res: RawReply): WsmanReply {
     const where = `${this.authority} answered HTTP ${res.status}`;
     const type = (res.headers['content-type'] ?? '').toLowerCase();
-    if (type.startsWith('multipart/encrypted') || type.startsWith('multipart/x-multi-encrypted')) {
+    if (isEncryptedContentType(type)) {
       throw new WsmanTransportError(`${where} with an encrypted body this authentication cannot open`, res.status);
     }
     let envelope: XmlElement | undefined;

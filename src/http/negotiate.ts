@@ -13,17 +13,15 @@
  * are checked against our certificate (WinRM's CbtHardeningLevel=Relaxed: missing
  * ones are accepted).
  */
-import crypto from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { accountKey, principalOf, type AccountAuthenticator } from '../fleet/authentication';
 import type { Account, FleetHost, Principal } from '../fleet/fleet';
 import {
-  gssChannelBindings,
+  certificateChannelBindings,
   messageTypeOf,
   NtlmError,
   NtlmServerContext,
-  tlsServerEndPoint,
   unwrap,
   wrapAccept,
   wrapChallenge,
@@ -144,7 +142,6 @@ export class NegotiateAuthenticator {
       throw err;
     }
     if (!account) return { kind: 'failed', reason: 'logon failed' };
-    this.accounts.outcome(host, account, true);
     let wwwAuthenticate: string | undefined;
     if (handshake.spnego) {
       // MS-SPNG 3.2.5.1: check the client's mechListMIC (required when NTLM was not its first choice), answer with ours.
@@ -153,23 +150,31 @@ export class NegotiateAuthenticator {
         try {
           authenticated.session.verifyMechListMic(mechTypes, mechListMic);
         } catch (err) {
-          if (err instanceof NtlmError) return { kind: 'failed', reason: `SPNEGO mechListMIC: ${err.detail}`, user: accountKey(account) };
+          if (err instanceof NtlmError) {
+            this.accounts.outcome(host, account, false);
+            return { kind: 'failed', reason: `SPNEGO mechListMIC: ${err.detail}`, user: accountKey(account) };
+          }
           throw err;
         }
-      } else if (handshake.micRequired) return { kind: 'failed', reason: 'SPNEGO: the mechListMIC the negotiation requires is missing' };
+      } else if (handshake.micRequired) {
+        this.accounts.outcome(host, account, false);
+        return { kind: 'failed', reason: 'SPNEGO: the mechListMIC the negotiation requires is missing' };
+      }
       wwwAuthenticate = `Negotiate ${wrapAccept(mechTypes ? authenticated.session.signMechListMic(mechTypes) : undefined).toString('base64')}`;
     }
+    // Only now, every check passed, is the logon a success (it resets the account's failure count).
+    this.accounts.outcome(host, account, true);
     const session: NegotiateSession = { principal: principalOf(account), host: host.fqdn, security: authenticated.session, queue: Promise.resolve() };
     state.session = session;
     return { kind: 'authenticated', session, ...(wwwAuthenticate ? { wwwAuthenticate } : {}) };
   }
 }
 
-/** RFC 5929 tls-server-end-point for our certificate (SHA-256: its signature hash, or stronger). */
+/** RFC 5929 tls-server-end-point for our certificate (hashed as §4.1 says: by its signature's hash, at least SHA-256). */
 function channelBindingsOf(socket: Socket): Buffer | undefined {
   const tls = socket as Partial<TLSSocket>;
   if (tls.encrypted !== true || typeof tls.getX509Certificate !== 'function') return undefined;
   const cert = tls.getX509Certificate();
   if (!cert) return undefined;
-  return gssChannelBindings(tlsServerEndPoint(crypto.createHash('sha256').update(cert.raw).digest()));
+  return certificateChannelBindings(cert.raw);
 }

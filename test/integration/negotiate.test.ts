@@ -170,6 +170,27 @@ describe('the handshake', () => {
     expect(itemsOf(child(bodyOf(xml), NS.enumeration, 'EnumerateResponse')!).map((i) => propsOf(i).ServerName)).toEqual(['ipam1.contoso.com']);
   });
 
+  test('a SPNEGO logon whose mechListMIC does not verify fails and counts toward lockout, even with the right password', async () => {
+    await emu.stop();
+    emu = await startEmulator({ fixture: stock({ lockout: { threshold: 2, windowMinutes: 5, durationMinutes: 5 } }) });
+    const badMic = async (): Promise<number> => {
+      const conn = connect();
+      const client = new NtlmClientContext({ user: 'Administrator', domain: '', password: 'Passw0rd!' });
+      const init = buildNegTokenInit({ mechTypes: [OID_NTLMSSP], mechToken: client.negotiate() });
+      const r1 = await conn.send(Buffer.alloc(0), { Authorization: `Negotiate ${init.toString('base64')}` });
+      const authenticate = client.authenticate(parseNegTokenResp(token(r1)).responseToken as Buffer);
+      const leg2 = buildNegTokenResp({ responseToken: authenticate, mechListMic: Buffer.alloc(16, 7) });
+      return (await conn.send(Buffer.alloc(0), { Authorization: `Negotiate ${leg2.toString('base64')}` })).status;
+    };
+    // A wrong password, then a bad MIC with the right one: had the MIC failure counted as a success, it would
+    // have reset the count and the account would not be locked now.
+    expect((await logOn(connect(), 'Administrator', 'wrong')).reply.status).toBe(401);
+    expect(await badMic()).toBe(401);
+    expect(emu.logs().some((l) => l.includes('SPNEGO mechListMIC'))).toBe(true);
+    expect((await logOn(connect())).reply.status).toBe(401);
+    expect(emu.logs().some((l) => l.includes('"authError":"logon failed: locked"'))).toBe(true);
+  });
+
   test('Negotiate is refused where the host disables it', async () => {
     await emu.stop();
     emu = await startEmulator({ fixture: stock({ allowUnencrypted: true, auth: { basic: true, negotiate: false } }) });

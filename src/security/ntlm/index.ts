@@ -36,4 +36,4 @@ export {
   wrapAccept,
   wrapReject,
 } from './spnego';
-export { gssChannelBindings, tlsServerEndPoint } from './bindings';
+export { certificateChannelBindings, endPointHashOf, gssChannelBindings, tlsServerEndPoint } from './bindings';
