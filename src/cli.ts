@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Emulator } from './app';
 import { runProvision } from './cli/provision';
+import { UsageError, integerOption } from './cli/usage';
 import { DEFAULT_FIXTURE, FixtureError, loadFixture, withGeneratedHosts } from './config/fixture';
 import { createLogger } from './log';
 
@@ -59,17 +60,11 @@ async function serve(argv: string[]): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a TCP port number, not '${values.port}'`);
-  const int = (name: string, v: string | undefined, min: number, max: number): number | undefined => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, not '${v}'`);
-    return n;
-  };
-  const hosts = int('hosts', values.hosts, 1, 5000);
-  const basePort = int('hosts-base-port', values['hosts-base-port'], 1, 65535) ?? (port === 0 ? undefined : port + 1000);
-  const concurrency = int('concurrency', values.concurrency, 1, 1024);
+  const hosts = integerOption('hosts', values.hosts, 1, 5000);
+  const basePort = integerOption('hosts-base-port', values['hosts-base-port'], 1, 65535) ?? (port === 0 ? undefined : port + 1000);
+  const concurrency = integerOption('concurrency', values.concurrency, 1, 1024);
   // With --port 0 (a free port), HTTPS also takes a free port unless told otherwise.
-  const httpsPort = values['no-https'] ? false : (int('https-port', values['https-port'], 0, 65535) ?? (port === 0 ? 0 : undefined));
+  const httpsPort = values['no-https'] ? false : (integerOption('https-port', values['https-port'], 0, 65535) ?? (port === 0 ? 0 : undefined));
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
   const tls = values['tls-cert'] && values['tls-key'] ? { certFile: path.resolve(values['tls-cert']), keyFile: path.resolve(values['tls-key']) } : undefined;
   let fixture = loadFixture(values.fixture ? path.resolve(values.fixture) : DEFAULT_FIXTURE);
@@ -102,7 +97,6 @@ async function serve(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;

@@ -26,6 +26,7 @@ import { NegotiateAuthenticator } from '../client/negotiate';
 import { BasicAuthenticator, WsmanFaultError, type CimErrorDetail } from '../client/transport';
 import { WsmanClient } from '../client/wsmanClient';
 import { createReporter, type HostReport, type ProvisionIo } from './provisionOutput';
+import { UsageError, integerOption } from './usage';
 
 export type { ProvisionIo };
 
@@ -72,7 +73,6 @@ Output:
 Exit status: 0 when every host succeeded, 1 when any failed, 2 for a usage error.
 `;
 
-class UsageError extends Error {}
 
 interface SessionTarget {
   /** As the user named it; also the Host header when --endpoint is given. */
@@ -117,11 +117,6 @@ function choice<T>(flag: string, value: string | undefined, choices: Readonly<Re
   return hit;
 }
 
-function integer(flag: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}`);
-  return Number(value);
-}
 
 function splitCredential(text: string): { userName: string; password: string } {
   // The first colon ends the user name; the password may hold colons. The value is never echoed.
@@ -195,7 +190,7 @@ function parse(argv: string[], io: ProvisionIo) {
   const params: ProvisioningParameters = {
     DatabaseServer: values['database-server'],
     DatabaseName: values['database-name'],
-    DatabasePort: integer('database-port', values['database-port'], 0, 65535),
+    DatabasePort: integerOption('database-port', values['database-port'], 0, 65535),
     DatabaseAuthType: choice('database-auth-type', values['database-auth-type'], { windows: DatabaseAuthType.Windows, sql: DatabaseAuthType.Sql }),
     DatabaseCredential: credentialText === undefined ? undefined : splitCredential(credentialText),
     ProvisioningMethod: choice('provisioning-method', values['provisioning-method'], {
@@ -215,7 +210,7 @@ function parse(argv: string[], io: ProvisionIo) {
     authentication,
     encryption,
     tls: { ca, rejectUnauthorized: !values['skip-ca-check'] },
-    throttleLimit: integer('throttle-limit', values['throttle-limit'], 0, 100000),
+    throttleLimit: integerOption('throttle-limit', values['throttle-limit'], 0, 100000),
     operationTimeoutMs: timeoutSeconds === undefined ? undefined : Math.round(timeoutSeconds * 1000),
     asJob: values['as-job'],
     wait: values.wait,

@@ -126,8 +126,7 @@ function lastResort(deps: AppDeps, req: http.IncomingMessage, res: http.ServerRe
     return;
   }
   const fault = new WsmanFault('InternalError');
-  const xml = writeFault(fault, { relatesTo: undefined, lang: '', machine: deps.fleet.defaultHost.fqdn }, () => undefined);
-  sendXml(res, 500, xml, 'utf-8');
+  sendFault(res, 500, fault, deps.fleet.defaultHost.fqdn);
 }
 
 async function serveWsman(deps: AppDeps, req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
@@ -157,7 +156,7 @@ async function serveWsman(deps: AppDeps, req: http.IncomingMessage, res: http.Se
       extra: `The emulator serves no host named ${route.unknownHost}. Address a host of the fleet by its name, or the emulator by IP address for the default host.`,
     });
     entry.fault = 'a:DestinationUnreachable';
-    sendXml(res, 500, writeFault(fault, { relatesTo: undefined, lang: '', machine: deps.fleet.defaultHost.fqdn }, () => undefined), 'utf-8');
+    sendFault(res, 500, fault, deps.fleet.defaultHost.fqdn);
     return;
   }
   const host = route.host;
@@ -242,7 +241,7 @@ async function serveWsman(deps: AppDeps, req: http.IncomingMessage, res: http.Se
     });
     entry.fault = 'w:AccessDenied';
     entry.authError = 'an unencrypted body over HTTP (AllowUnencrypted is false)';
-    sendXml(res, 500, writeFault(fault, { relatesTo: undefined, lang: '', machine: host.fqdn }, () => undefined), 'utf-8');
+    sendFault(res, 500, fault, host.fqdn);
     return;
   }
 
@@ -293,13 +292,13 @@ function refuseBody(res: http.ServerResponse, body: Exclude<BodyResult, { kind: 
       });
       entry.fault = 'w:EncodingLimit';
       res.setHeader('Connection', 'close');
-      sendXml(res, 413, writeFault(fault, { relatesTo: undefined, lang: '', machine: host.fqdn }, () => undefined), 'utf-8');
+      sendFault(res, 413, fault, host.fqdn);
       return;
     }
     case 'badCharset': {
       const fault = new WsmanFault('EncodingLimit', { detail: 'CharacterSet', extra: `The request cannot be decoded: ${body.detail}.` });
       entry.fault = 'w:EncodingLimit';
-      sendXml(res, 500, writeFault(fault, { relatesTo: undefined, lang: '', machine: host.fqdn }, () => undefined), 'utf-8');
+      sendFault(res, 500, fault, host.fqdn);
       return;
     }
   }
@@ -386,6 +385,11 @@ function encodeStable(xml: string, encoding: BodyEncoding): { body: Buffer; cont
     cache.set(xml, encoded);
   }
   return encoded;
+}
+
+/** A fault raised before any envelope was read (so it relates to no MessageID and has no locale), in UTF-8. */
+function sendFault(res: http.ServerResponse, status: number, fault: WsmanFault, machine: string): void {
+  sendXml(res, status, writeFault(fault, { relatesTo: undefined, lang: '', machine }, () => undefined), 'utf-8');
 }
 
 function sendXml(res: http.ServerResponse, status: number, xml: string, encoding: BodyEncoding, stable = false): void {

@@ -7,6 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import selfsigned from 'selfsigned';
+import { thumbprintOf } from '../security/token';
 
 export interface TlsMaterial {
   readonly key: string;
@@ -16,21 +17,22 @@ export interface TlsMaterial {
   readonly generated: boolean;
 }
 
-function thumbprintOf(certPem: string): string {
-  return new X509Certificate(certPem).fingerprint.replace(/:/g, '').toUpperCase();
+/** The thumbprint of a PEM certificate, as WS-Security certificate mappings name it. */
+function thumbprintOfPem(certPem: string): string {
+  return thumbprintOf(new X509Certificate(certPem));
 }
 
 export async function loadOrCreateCertificate(dataDir: string, names: readonly string[], configured?: { certFile: string; keyFile: string }): Promise<TlsMaterial> {
   if (configured) {
     const cert = fs.readFileSync(configured.certFile, 'utf8');
-    return { key: fs.readFileSync(configured.keyFile, 'utf8'), cert, thumbprint: thumbprintOf(cert), generated: false };
+    return { key: fs.readFileSync(configured.keyFile, 'utf8'), cert, thumbprint: thumbprintOfPem(cert), generated: false };
   }
   const dir = path.join(dataDir, 'tls');
   const certFile = path.join(dir, 'cert.pem');
   const keyFile = path.join(dir, 'key.pem');
   if (fs.existsSync(certFile) && fs.existsSync(keyFile)) {
     const cert = fs.readFileSync(certFile, 'utf8');
-    return { key: fs.readFileSync(keyFile, 'utf8'), cert, thumbprint: thumbprintOf(cert), generated: false };
+    return { key: fs.readFileSync(keyFile, 'utf8'), cert, thumbprint: thumbprintOfPem(cert), generated: false };
   }
   const altNames = [
     ...new Set([...names.map((n) => n.toLowerCase()), 'localhost']),
@@ -50,5 +52,5 @@ export async function loadOrCreateCertificate(dataDir: string, names: readonly s
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   fs.writeFileSync(keyFile, pems.private, { mode: 0o600 });
   fs.writeFileSync(certFile, pems.cert, { mode: 0o644 });
-  return { key: pems.private, cert: pems.cert, thumbprint: thumbprintOf(pems.cert), generated: true };
+  return { key: pems.private, cert: pems.cert, thumbprint: thumbprintOfPem(pems.cert), generated: true };
 }

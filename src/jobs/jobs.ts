@@ -136,11 +136,6 @@ export class JobService {
     return this.dispatcher.isHostBusy(fqdn);
   }
 
-  /** True while the job is queued or running (so it can still be cancelled). */
-  isActive(instanceId: string): boolean {
-    return this.active.has(instanceId);
-  }
-
   /**
    * Cancels a queued or running job and resolves when it has ended: a queued one
    * never runs; a running one stops at its next step and undoes what it did.

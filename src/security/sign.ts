@@ -17,8 +17,8 @@ import { ALGORITHM, BASE64_ENCODING_TYPE, DS_NS, SOAP12_NS, WSSE_NS, WSS_PREFIX,
 import { addToStartTag, applyEdits, elementSpans, insertFirstChild, preorderIndex, type ElementSpan, type TextEdit } from './spans';
 
 export interface SigningKey {
-  privateKeyPem: string;
-  certificatePem: string;
+  readonly privateKeyPem: string;
+  readonly certificatePem: string;
 }
 
 export interface SignOptions {
@@ -101,13 +101,19 @@ export function signEnvelope(xml: string, key: SigningKey, opts: SignOptions = {
   return prepared.slice(0, insertAt) + signatureXml + prepared.slice(insertAt);
 }
 
+/** Keys already checked: a signing key is checked once, not on every signed reply. */
+const checkedKeys = new WeakMap<SigningKey, X509Certificate>();
+
 function checkedCertificate(key: SigningKey): X509Certificate {
+  const known = checkedKeys.get(key);
+  if (known) return known;
   const certificate = new X509Certificate(key.certificatePem);
   const spki = (k: ReturnType<typeof createPublicKey>): Buffer => k.export({ type: 'spki', format: 'der' });
   if (!spki(createPublicKey(createPrivateKey(key.privateKeyPem))).equals(spki(certificate.publicKey))) {
     throw new Error('signEnvelope: the private key does not belong to the certificate');
   }
   if (certificate.publicKey.asymmetricKeyType !== 'rsa') throw new Error('signEnvelope: only RSA keys are supported');
+  checkedKeys.set(key, certificate);
   return certificate;
 }
 

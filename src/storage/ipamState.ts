@@ -72,10 +72,6 @@ export class IpamState {
       .run(fqdn, JSON.stringify(config), new Date().toISOString());
   }
 
-  deleteHostConfig(fqdn: string): void {
-    prepared(this.db, 'DELETE FROM host_ipam WHERE fqdn = ?').run(fqdn);
-  }
-
   setProvisioningState(fqdn: string, state: ProvisioningState): void {
     prepared(this.db, 'UPDATE hosts SET provisioning_state = ?, updated_at = ? WHERE fqdn = ?').run(state, new Date().toISOString(), fqdn);
   }

@@ -66,28 +66,20 @@ function toRecord(r: Row): JobRecord {
   };
 }
 
-export class JobStore {
-  private readonly insertStmt: Database.Statement;
-  private readonly updateStmt: Database.Statement;
-  private readonly getStmt: Database.Statement;
+const INSERT_JOB = `INSERT INTO jobs (instance_id, fqdn, submitted_on, operation, name, owner, client, state, percent, status, time_submitted, state_changed)
+       VALUES (@instanceId, @fqdn, @submittedOn, @operation, @name, @owner, @client, @state, 0, @status, @now, @now)`;
 
-  constructor(private readonly db: Database.Database) {
-    this.insertStmt = db.prepare(
-      `INSERT INTO jobs (instance_id, fqdn, submitted_on, operation, name, owner, client, state, percent, status, time_submitted, state_changed)
-       VALUES (@instanceId, @fqdn, @submittedOn, @operation, @name, @owner, @client, @state, 0, @status, @now, @now)`,
-    );
-    this.updateStmt = db.prepare(
-      `UPDATE jobs SET state = @state, percent = @percent, status = @status, state_changed = @now,
+const UPDATE_JOB = `UPDATE jobs SET state = @state, percent = @percent, status = @status, state_changed = @now,
          start_time = COALESCE(start_time, @startTime), end_time = COALESCE(@endTime, end_time),
          error_code = COALESCE(@errorCode, error_code), error_description = COALESCE(@errorDescription, error_description),
          error_message_id = COALESCE(@errorMessageId, error_message_id)
-       WHERE instance_id = @instanceId`,
-    );
-    this.getStmt = db.prepare('SELECT * FROM jobs WHERE instance_id = ?');
-  }
+       WHERE instance_id = @instanceId`;
+
+export class JobStore {
+  constructor(private readonly db: Database.Database) {}
 
   insert(j: { instanceId: string; fqdn: string; submittedOn: string; operation: string; name: string; owner: string; client: string | null; status: string }): JobRecord {
-    this.insertStmt.run({ ...j, state: JobState.New, now: new Date().toISOString() });
+    prepared(this.db, INSERT_JOB).run({ ...j, state: JobState.New, now: new Date().toISOString() });
     return this.get(j.instanceId) as JobRecord;
   }
 
@@ -96,7 +88,7 @@ export class JobStore {
     u: { state: JobState; percent: number; status: string; started?: boolean; ended?: boolean; errorCode?: number; errorDescription?: string; errorMessageId?: string },
   ): void {
     const now = new Date().toISOString();
-    this.updateStmt.run({
+    prepared(this.db, UPDATE_JOB).run({
       instanceId,
       state: u.state,
       percent: u.percent,
@@ -111,7 +103,7 @@ export class JobStore {
   }
 
   get(instanceId: string): JobRecord | undefined {
-    const r = this.getStmt.get(instanceId) as Row | undefined;
+    const r = prepared(this.db, 'SELECT * FROM jobs WHERE instance_id = ?').get(instanceId) as Row | undefined;
     return r ? toRecord(r) : undefined;
   }
 

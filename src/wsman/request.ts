@@ -113,7 +113,9 @@ function xmlLang(el: XmlElement | undefined): string | undefined {
 export const SECURITY_HEADER = `${NS.wsse}|Security`;
 
 /** `alsoUnderstood`: header keys (`ns|local`) the caller processes itself, such as SECURITY_HEADER. */
-export function parseRequest(envelope: XmlElement, alsoUnderstood: ReadonlySet<string> = new Set()): WsmanRequest {
+const NOTHING_ELSE: ReadonlySet<string> = new Set();
+
+export function parseRequest(envelope: XmlElement, alsoUnderstood: ReadonlySet<string> = NOTHING_ELSE): WsmanRequest {
   if (envelope.local !== 'Envelope' || envelope.ns !== NS.soap) {
     if (envelope.local === 'Envelope' && envelope.ns === SOAP11_ENVELOPE) {
       // SOAP 1.2 Part 1 §5.4.7: a SOAP 1.1 envelope gets env:VersionMismatch.
