@@ -141,7 +141,15 @@ export function coerceScalar(type: CimValueType, v: unknown, what: string): CimS
     case 'datetime':
       if (v instanceof CimDateTime) return v;
       if (v instanceof Date) return CimDateTime.fromDate(v);
-      if (typeof v === 'string') return parseDateTimeText(v);
+      if (typeof v === 'string') {
+        try {
+          return parseDateTimeText(v);
+        } catch (e) {
+          // Every error out of here starts with the label (callers pass '' and add theirs in front).
+          if (e instanceof CimValueError) throw new CimValueError(`${what}: ${e.message}`);
+          throw e;
+        }
+      }
       break;
     case 'reference':
       if (isReference(v)) return v;

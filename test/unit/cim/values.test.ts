@@ -357,3 +357,8 @@ describe('instanceOf and referenceTo on the IPAM schema', () => {
     expect(plain({ type: 'uint16', isArray: true, value: [1, 2] })).toEqual([1, 2]);
   });
 });
+
+test('a bad datetime text in an instance names the property, with the separator', () => {
+  expect(() => instanceOf(ipamClass('MSFT_IPAM_ConcreteJob'), { TimeSubmitted: 'yesterday' })).toThrow("MSFT_IPAM_ConcreteJob.TimeSubmitted: 'yesterday' is not a datetime");
+  expect(() => instanceOf(ipamClass('MSFT_IPAM_ConcreteJob'), { OperationalStatus: [2, 'x'] })).toThrow('MSFT_IPAM_ConcreteJob.OperationalStatus[1]: ');
+});
