@@ -255,11 +255,20 @@ export class Emulator {
   }
 
   /** Stops listening, lets running jobs end (up to `graceMs`), then closes the state. */
+  /**
+   * Stops listening, lets running jobs finish for `graceMs`, then terminates the rest (each undoes
+   * its steps) for up to `graceMs` more before the database closes. A job still running after that
+   * is left to the next start's recovery, which reads it back as Exception with no host half-done.
+   */
   async stop(graceMs = 10_000): Promise<void> {
     await this.closeListeners();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.jobs.drain(), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
-    clearTimeout(timer);
+    const within = async (work: Promise<void>): Promise<void> => {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([work, new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+      clearTimeout(timer);
+    };
+    await within(this.jobs.drain());
+    await within(this.jobs.terminateAll());
     this.parts.enumerations.close();
     this.store.close();
   }

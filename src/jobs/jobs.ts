@@ -148,6 +148,11 @@ export class JobService {
     return true;
   }
 
+  /** Terminates every queued and running job (each undoes what it did) and resolves when they have ended. */
+  async terminateAll(): Promise<void> {
+    await Promise.all([...this.active.keys()].map((id) => this.terminate(id)));
+  }
+
   /** Resolves when every queued and running job has ended (for a clean stop). */
   async drain(): Promise<void> {
     await Promise.all([...this.active.values()].map((j) => j.done.catch(() => undefined)));

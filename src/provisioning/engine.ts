@@ -182,7 +182,7 @@ export class ProvisioningEngine {
     try {
       for (const [i, step] of STEPS.entries()) {
         await this.deps.pauseAt?.(`step:${i + 1}`, host.fqdn);
-        if (this.deps.stepDelayMs) await new Promise((r) => setTimeout(r, this.deps.stepDelayMs));
+        if (this.deps.stepDelayMs) await pause(this.deps.stepDelayMs, input.signal);
         if (input.signal?.aborted) throw ProvisioningErrors.cancelled(host.fqdn);
         current_step = step.title;
         events.emit(progress(host, step.title, i / STEPS.length));
@@ -378,4 +378,19 @@ export function sameDatabase(a: DatabaseRecord, b: DatabaseRecord): boolean {
 
 export function describe(d: DatabaseRecord): string {
   return d.type === 'WID' ? `the Windows Internal Database at ${d.widSchemaPath}` : `the database ${d.databaseName} on ${d.server},${d.port}`;
+}
+
+/** The test hook's pause before a step; a cancellation ends it at once (the step is then not run). */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 }

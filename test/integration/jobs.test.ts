@@ -4,7 +4,7 @@
  * and cancellation are observable without timing assertions.
  */
 import { ACTION, ADMIN, WMI, bodyOf, call, child, elements, envelope, faultOf, itemsOf, post, propsOf, textOf, NS, type EnvelopeSpec } from '../support/soap';
-import { startEmulator, type TestEmulator } from '../support/emulator';
+import { startEmulator, tempDir, type TestEmulator } from '../support/emulator';
 import contoso from '../../fixtures/contoso.json';
 import type { Fixture } from '../../src/config/fixture';
 import type { XmlElement } from '../../src/xml/parse';
@@ -25,8 +25,8 @@ const running: TestEmulator[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((e) => e.stop()));
 });
-async function fresh(fixture: Fixture, stepDelayMs?: number): Promise<TestEmulator> {
-  const emu = await startEmulator({ fixture, stepDelayMs });
+async function fresh(fixture: Fixture, stepDelayMs?: number, dataDir?: string): Promise<TestEmulator> {
+  const emu = await startEmulator({ fixture, stepDelayMs, dataDir });
   running.push(emu);
   return emu;
 }
@@ -189,6 +189,20 @@ describe('jobs of MSFT_IPAM_Server calls', () => {
     expect(f.subcode).toBe('w:TimedOut');
     expect(f.wsmanCode).toBe('2150858793');
     await waitUntil(async () => (await admin<AdminJob[]>(emu, '/jobs?state=Completed')).body.length === 1, 'the job to complete');
+  });
+
+  test('a stop that outlasts its grace terminates the running job, which undoes its steps and reads back Terminated', async () => {
+    const dataDir = tempDir();
+    const first = await startEmulator({ fixture: fleetOf(1), dataDir, stepDelayMs: 3_000 });
+    const [id] = jobIds(elements(bodyOf((await call(first.url, provisionSpec({ optionsXml: AS_JOB }))).xml))[0]!);
+    await waitUntil(async () => (await getJob(first, id!)).JobState === '4', 'the job to run');
+    await first.emulator.stop(50);
+    const again = await fresh(fleetOf(1), undefined, dataDir);
+    const job = await getJob(again, id!);
+    // Terminated by the stop, not Exception (what recovery says of a job a stop cut off mid-way).
+    expect(job.JobState).toBe('8');
+    const server = await call(again.url, { action: ACTION.enumerate, resourceUri: SERVER, body: '<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>5</w:MaxElements></n:Enumerate>' });
+    expect(itemsOf(child(bodyOf(server.xml), NS.enumeration, 'EnumerateResponse')!).map((i) => propsOf(i).ProvisioningState)).toEqual(['0']);
   });
 
   test('the admin API filters jobs by state name or number alike, and refuses what is neither with 400', async () => {
