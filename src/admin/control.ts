@@ -82,17 +82,22 @@ export class EmulatorControl {
   async resetHost(name: string): Promise<HostSummary> {
     const host = this.d.fleet.host(name);
     if (!host) throw new Error(`no host ${name}`);
-    if (this.d.jobs.isHostBusy(host.fqdn)) throw new BusyError([host.fqdn]);
-    this.forget(host);
+    if (this.isBusy(host)) throw new BusyError([host.fqdn]);
+    await this.d.ipam.engine.exclusive(host, async () => this.forget(host));
     await this.seed(host);
     return this.summary(host);
   }
 
+  /** A job queued or running for the host, or an engine run without a job (WhatIf, seeding, another reset). */
+  private isBusy(host: FleetHost): boolean {
+    return this.d.jobs.isHostBusy(host.fqdn) || this.d.ipam.engine.isBusy(host.fqdn);
+  }
+
   /** Returns every host and every simulated SQL Server to the fixture's state, and starts a new concurrency window. */
   async resetFleet(): Promise<HostSummary[]> {
-    const busy = this.d.fleet.hosts.filter((h) => this.d.jobs.isHostBusy(h.fqdn)).map((h) => h.fqdn);
+    const busy = this.d.fleet.hosts.filter((h) => this.isBusy(h)).map((h) => h.fqdn);
     if (busy.length > 0) throw new BusyError(busy);
-    for (const h of this.d.fleet.hosts) this.forget(h);
+    for (const h of this.d.fleet.hosts) await this.d.ipam.engine.exclusive(h, async () => this.forget(h));
     for (const db of this.d.ipamState.forgetSimulatedDatabases()) fs.rmSync(db.file, { force: true });
     await seedSimulatedDatabases(this.d.fixture.sqlServers ?? [], this.d.servers, this.d.ipamState);
     for (const h of this.d.fleet.hosts) await this.seed(h);
@@ -111,8 +116,15 @@ export class EmulatorControl {
   }
 
   private async seed(host: FleetHost): Promise<void> {
-    const fx = this.d.fixture.hosts.find((h) => h.fqdn.toLowerCase() === host.fqdn);
-    if (fx?.ipam?.provisioned) await this.d.ipam.seed(host, fx.ipam.provisioned, fx.ipam.schemaVersion);
+    const fx = this.d.fixture.hosts.find((h) => this.d.fleet.host(h.fqdn) === host);
+    if (!fx?.ipam?.provisioned) return;
+    try {
+      await this.d.ipam.seed(host, fx.ipam.provisioned, fx.ipam.schemaVersion);
+    } catch (e) {
+      // A provisioning that started between forgetting the host and seeding it: the reset lost the race.
+      if (this.d.ipam.engine.isBusy(host.fqdn)) throw new BusyError([host.fqdn]);
+      throw e;
+    }
   }
 
   private summary(h: FleetHost): HostSummary {

@@ -262,6 +262,17 @@ describe('the admin API (/_emulator/)', () => {
     expect((await call(emu.url, provisionSpec({}, sql), { Host: 'ipam1.contoso.com' })).status).toBe(200);
   });
 
+  test('resets at the same moment, with seeding to do, each answer 200 or 409, never a 500, and leave the host provisioned once', async () => {
+    const fixture: Fixture = { ...fleetOf(1), hosts: fleetOf(1).hosts.map((h) => ({ ...h, ipam: { provisioned: { ProvisioningMethod: 1 } } })) };
+    const emu = await fresh(fixture, 50);
+    const statuses = (await Promise.all(Array.from({ length: 4 }, () => admin(emu, '/hosts/ipam1.contoso.com/reset', 'POST')))).map((r) => r.status);
+    expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
+    expect(statuses).toContain(200);
+    await waitUntil(async () => (await admin<{ busy: boolean }>(emu, '/hosts/ipam1.contoso.com')).body.busy === false, 'the host to settle');
+    expect((await admin<{ provisioningState: string }>(emu, '/hosts/ipam1.contoso.com')).body.provisioningState).toBe('Provisioned');
+    expect(emu.logs().some((l) => l.includes('admin API error'))).toBe(false);
+  });
+
   test('resetting one host leaves the others; a busy host answers 409', async () => {
     const emu = await fresh(fleetOf(2), 100);
     await call(emu.url, provisionSpec(), { Host: 'ipam1.contoso.com' });
