@@ -198,6 +198,33 @@ function mssqlRecord(choice: Extract<DatabaseChoice, { kind: 'MSSQL' }>, backend
   };
 }
 
+/**
+ * SQL databases a run is creating, or installing a schema in, right now, by server and
+ * name, with the host the run is for: a second host's run must not write the same one
+ * (it would overwrite the first one's database). Runs that use an existing schema only
+ * read, and take no claim. Process-wide: a restart's recovery undoes unfinished runs.
+ */
+const databaseClaims = new Map<string, string>();
+
+class DatabaseClaim {
+  private key: string | undefined;
+
+  /** Claims the database for `host`, or throws the in-use error naming the host that has it. */
+  take(choice: Extract<DatabaseChoice, { kind: 'MSSQL' }>, host: FleetHost, description: string): void {
+    if (choice.useExistingSchema || this.key !== undefined) return;
+    const key = `${choice.server.toLowerCase()}|${choice.databaseName.toLowerCase()}`;
+    const holder = databaseClaims.get(key);
+    if (holder !== undefined) throw ProvisioningErrors.databaseInUse(description, holder);
+    databaseClaims.set(key, host.fqdn);
+    this.key = key;
+  }
+
+  release(): void {
+    if (this.key !== undefined) databaseClaims.delete(this.key);
+    this.key = undefined;
+  }
+}
+
 export class SimulatedSqlTarget implements DatabaseTarget {
   readonly record: DatabaseRecord;
   readonly promptPhrase: string;
@@ -206,6 +233,7 @@ export class SimulatedSqlTarget implements DatabaseTarget {
   private file: StagedSqliteFile | undefined;
   private login: SqlLogin | undefined;
   private created = false;
+  private readonly claim = new DatabaseClaim();
 
   constructor(
     private readonly host: FleetHost,
@@ -219,6 +247,7 @@ export class SimulatedSqlTarget implements DatabaseTarget {
   }
 
   async check(): Promise<DatabaseCheck> {
+    this.claim.take(this.choice, this.host, this.description);
     const { name, password } = loginOf(this.host, this.choice);
     const login = this.server.authenticate(name, password);
     if (!login) throw ProvisioningErrors.loginFailed(this.choice.server, name);
@@ -260,11 +289,19 @@ export class SimulatedSqlTarget implements DatabaseTarget {
   }
 
   async finish(): Promise<void> {
-    await this.file?.finish();
+    try {
+      await this.file?.finish();
+    } finally {
+      this.claim.release();
+    }
   }
 
   async abort(): Promise<void> {
-    await this.file?.abort();
+    try {
+      await this.file?.abort();
+    } finally {
+      this.claim.release();
+    }
   }
 }
 
@@ -276,6 +313,7 @@ export class RealSqlTarget implements DatabaseTarget {
   private conn: SqlConnection | undefined;
   private createdDatabase = false;
   private exists = false;
+  private readonly claim = new DatabaseClaim();
 
   constructor(
     private readonly host: FleetHost,
@@ -311,6 +349,7 @@ export class RealSqlTarget implements DatabaseTarget {
   }
 
   async check(): Promise<DatabaseCheck> {
+    this.claim.take(this.choice, this.host, this.description);
     const master = await this.connect();
     const { name } = loginOf(this.host, this.choice);
     try {
@@ -362,21 +401,29 @@ export class RealSqlTarget implements DatabaseTarget {
   }
 
   async finish(): Promise<void> {
-    await this.conn?.close();
-    this.conn = undefined;
+    try {
+      await this.conn?.close();
+      this.conn = undefined;
+    } finally {
+      this.claim.release();
+    }
   }
 
   async abort(): Promise<void> {
-    await this.conn?.close().catch(() => undefined);
-    this.conn = undefined;
-    if (this.createdDatabase) {
-      const master = await this.connect();
-      try {
-        await dropDatabase(master, this.choice.databaseName);
-      } finally {
-        await master.close();
+    try {
+      await this.conn?.close().catch(() => undefined);
+      this.conn = undefined;
+      if (this.createdDatabase) {
+        const master = await this.connect();
+        try {
+          await dropDatabase(master, this.choice.databaseName);
+        } finally {
+          await master.close();
+        }
+        this.createdDatabase = false;
       }
-      this.createdDatabase = false;
+    } finally {
+      this.claim.release();
     }
   }
 }

@@ -74,6 +74,15 @@ export const ProvisioningErrors = {
       'UseExistingSchema',
     ),
 
+  databaseInUse: (where: string, byHost: string) =>
+    err(
+      CimStatus.FAILED,
+      WIN32.BUSY,
+      ErrorCategory.ResourceBusy,
+      `${where} is being provisioned for ${byHost} right now. Wait for that to finish, then give UseExistingSchema to share its schema, or choose another database.`,
+      where,
+    ),
+
   schemaExists: (where: string) =>
     err(
       CimStatus.ALREADY_EXISTS,

@@ -191,6 +191,26 @@ describe('jobs of MSFT_IPAM_Server calls', () => {
     await waitUntil(async () => (await admin<AdminJob[]>(emu, '/jobs?state=Completed')).body.length === 1, 'the job to complete');
   });
 
+  test('two hosts creating the same SQL database at once: one provisions it, the other is refused as busy and left unprovisioned', async () => {
+    const emu = await fresh(fleetOf(2), 200);
+    const params =
+      '<p:DatabaseServer>Db1.Contoso.com</p:DatabaseServer><p:DatabaseName>Shared</p:DatabaseName><p:DatabasePort>1433</p:DatabasePort>' +
+      '<p:DatabaseAuthType>2</p:DatabaseAuthType><p:DatabaseCredential>IpamSql:Sq1-Passw0rd!</p:DatabaseCredential><p:Force>true</p:Force>';
+    const hosts = ['ipam1.contoso.com', 'ipam2.contoso.com'];
+    const ids = await Promise.all(
+      hosts.map(async (h) => jobIds(elements(bodyOf((await call(emu.url, provisionSpec({ optionsXml: AS_JOB }, params), { Host: h })).xml))[0]!)[0]!),
+    );
+    const final = async (i: number): Promise<Record<string, string | null>> => getJob(emu, ids[i]!, hosts[i]);
+    await waitUntil(async () => ['7', '10'].includes((await final(0)).JobState ?? '') && ['7', '10'].includes((await final(1)).JobState ?? ''), 'both jobs to end');
+    const jobs = [await final(0), await final(1)];
+    expect(jobs.map((j) => j.JobState).sort()).toEqual(['10', '7']);
+    const loser = jobs.findIndex((j) => j.JobState === '10');
+    expect(jobs[loser]!.ErrorDescription).toContain(`is being provisioned for ${hosts[1 - loser]} right now`);
+    const states = await Promise.all(hosts.map(async (h) => (await admin<{ provisioningState: string }>(emu, `/hosts/${h}`)).body.provisioningState));
+    expect(states[1 - loser]).toBe('Provisioned');
+    expect(states[loser]).toBe('NotProvisioned');
+  });
+
   test('a stop that outlasts its grace terminates the running job, which undoes its steps and reads back Terminated', async () => {
     const dataDir = tempDir();
     const first = await startEmulator({ fixture: fleetOf(1), dataDir, stepDelayMs: 3_000 });
