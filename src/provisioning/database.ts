@@ -104,6 +104,11 @@ class StagedSqliteFile {
   }
 }
 
+/** A WidSchemaPath the sandbox refuses (outside it, or a file where a folder must be): the parameter's error. */
+function widPathError(widSchemaPath: string, e: unknown): unknown {
+  return e instanceof SandboxPathError ? ProvisioningErrors.sandbox('WidSchemaPath', `WidSchemaPath '${widSchemaPath}' cannot be used: ${e.message}.`) : e;
+}
+
 export class WidTarget implements DatabaseTarget {
   readonly record: DatabaseRecord;
   readonly promptPhrase = 'Windows Internal database.';
@@ -124,8 +129,7 @@ export class WidTarget implements DatabaseTarget {
       canonical = HostSandbox.canonical(widSchemaPath);
       this.folder = sandbox.map(canonical);
     } catch (e) {
-      if (e instanceof SandboxPathError) throw ProvisioningErrors.sandbox('WidSchemaPath', `WidSchemaPath '${widSchemaPath}' cannot be used: ${e.message}.`);
-      throw e;
+      throw widPathError(widSchemaPath, e);
     }
     this.record = { type: 'WID', widSchemaPath: canonical, databaseName };
     this.location = canonical;
@@ -144,11 +148,16 @@ export class WidTarget implements DatabaseTarget {
 
   async open(run: RunContext, schemaVersion: string): Promise<IpamDatabase> {
     const reuse = fs.existsSync(this.file.final);
-    // Journal each folder before making it; mkdirs only creates what is missing.
-    const created = this.sandbox.mkdirs(this.location);
-    for (const dir of created) run.record({ kind: 'createdDir', path: dir });
-    // Keep the folders of earlier opens too: abort() removes everything this target made.
-    this.createdDirs = [...this.createdDirs, ...created];
+    // Journal each folder before making it (mkdirs only makes what is missing), and keep the folders of
+    // earlier opens too: abort() removes everything this target made, even when mkdirs stops half-way.
+    try {
+      this.sandbox.mkdirs(this.location, (dir) => {
+        run.record({ kind: 'createdDir', path: dir });
+        this.createdDirs.push(dir);
+      });
+    } catch (e) {
+      throw widPathError(this.location, e);
+    }
     return this.file.open(run, reuse, schemaVersion);
   }
 

@@ -79,7 +79,8 @@ export class HostSandbox {
    * go through a symbolic link. Returns the folders it created, deepest last, so a
    * rollback can remove exactly those.
    */
-  mkdirs(windowsPath: string): string[] {
+  /** `beforeCreate` is told each folder just before it is made (so a caller can journal it first). */
+  mkdirs(windowsPath: string, beforeCreate?: (dir: string) => void): string[] {
     const target = this.map(windowsPath);
     fs.mkdirSync(this.root, { recursive: true, mode: 0o700 });
     const created: string[] = [];
@@ -94,6 +95,7 @@ export class HostSandbox {
         st = undefined;
       }
       if (st === undefined) {
+        beforeCreate?.(current);
         fs.mkdirSync(current, { mode: 0o700 });
         created.push(current);
       } else if (!st.isDirectory() || st.isSymbolicLink()) {

@@ -280,6 +280,21 @@ describe('a failure before the commit undoes every step', () => {
     expect(state.hostConfig(FQDN)).toBeUndefined();
   });
 
+  test("a WidSchemaPath through a file is the parameter's error, not an internal one, and nothing is left", async () => {
+    const engine = engineWith();
+    const root = engine.sandbox(host).root;
+    fs.mkdirSync(path.join(root, 'D', 'data'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'D', 'data', 'ipam'), 'a file');
+    const err = await rejection(provision(engine, { WidSchemaPath: 'D:\\Data\\IPAM\\Database', Force: true }));
+    expect(err.message).toContain("WidSchemaPath 'D:\\Data\\IPAM\\Database' cannot be used");
+    expect(err.messageId).not.toBe('WIN32 1359');
+    expect(state.hostConfig(FQDN)).toBeUndefined();
+    expect(provisioningState()).toBe(ProvisioningState.NotProvisioned);
+    // What was there before is all that is there now.
+    expect(hostFolders().sort()).toEqual(['D', path.join('D', 'data'), path.join('D', 'data', 'ipam')]);
+    expect(fs.readFileSync(path.join(root, 'D', 'data', 'ipam'), 'utf8')).toBe('a file');
+  });
+
   test('an aborted signal cancels the run (WIN32 995) and undoes it', async () => {
     const controller = new AbortController();
     const engine = engineWith(async (point) => {
