@@ -19,12 +19,14 @@ import { accountKey, principalOf, type AccountAuthenticator } from '../fleet/aut
 import type { Account, FleetHost, Principal } from '../fleet/fleet';
 import {
   certificateChannelBindings,
+  MessageType,
   messageTypeOf,
   NtlmError,
   NtlmServerContext,
   unwrap,
   wrapAccept,
   wrapChallenge,
+  wrapSelectNtlm,
   type NtlmSessionSecurity,
 } from '../security/ntlm';
 
@@ -45,7 +47,14 @@ interface Handshake {
   readonly micRequired: boolean;
 }
 
+/** NTLMSSP selected for a client that offered another mech first (its NEGOTIATE is still to come). */
+interface Selection {
+  readonly host: string;
+  readonly mechTypesDer: Buffer | undefined;
+}
+
 interface ConnectionState {
+  selection?: Selection;
   handshake?: Handshake;
   session?: NegotiateSession;
 }
@@ -56,9 +65,6 @@ export type NegotiateStep =
   | { readonly kind: 'failed'; readonly reason: string; readonly user?: string }
   /** Logged on; `wwwAuthenticate` (SPNEGO's accept token) goes out with the reply. */
   | { readonly kind: 'authenticated'; readonly session: NegotiateSession; readonly wwwAuthenticate?: string };
-
-const NTLM_NEGOTIATE = 1;
-const NTLM_AUTHENTICATE = 3;
 
 export class NegotiateAuthenticator {
   private readonly connections = new WeakMap<Socket, ConnectionState>();
@@ -83,9 +89,19 @@ export class NegotiateAuthenticator {
     this.connections.set(socket, state);
     try {
       const unwrapped = unwrap(Buffer.from(token, 'base64'));
-      if (unwrapped.ntlm.length === 0) return { kind: 'failed', reason: 'SPNEGO without an NTLM token (optimistic Kerberos) is not supported' };
+      if (unwrapped.ntlm.length === 0) {
+        // RFC 4178 §3.2: the client put another mech (Kerberos) first, with its optimistic token. We have
+        // no KDC: select NTLMSSP without a token; the client's NEGOTIATE follows, and a mechListMIC is due.
+        if (!unwrapped.spnego || unwrapped.mechTypesDer === undefined) return { kind: 'failed', reason: 'a SPNEGO token without an NTLM message where one was due' };
+        state.session = undefined;
+        state.handshake = undefined;
+        state.selection = { host: host.fqdn, mechTypesDer: unwrapped.mechTypesDer };
+        return { kind: 'continue', wwwAuthenticate: `Negotiate ${wrapSelectNtlm().toString('base64')}` };
+      }
       const type = messageTypeOf(unwrapped.ntlm);
-      if (type === NTLM_NEGOTIATE) {
+      const selection = state.selection?.host === host.fqdn ? state.selection : undefined;
+      state.selection = undefined;
+      if (type === MessageType.NEGOTIATE) {
         // A new NEGOTIATE starts over, even on a logged-on connection.
         state.session = undefined;
         const context = new NtlmServerContext({
@@ -100,13 +116,13 @@ export class NegotiateAuthenticator {
           context,
           host: host.fqdn,
           spnego: unwrapped.spnego,
-          mechTypesDer: unwrapped.mechTypesDer,
-          micRequired: unwrapped.micRequired === true,
+          mechTypesDer: unwrapped.mechTypesDer ?? selection?.mechTypesDer,
+          micRequired: unwrapped.micRequired === true || selection !== undefined,
         };
-        const out = unwrapped.spnego ? wrapChallenge(challenge) : challenge;
+        const out = unwrapped.spnego ? wrapChallenge(challenge, selection !== undefined) : challenge;
         return { kind: 'continue', wwwAuthenticate: `Negotiate ${out.toString('base64')}` };
       }
-      if (type !== NTLM_AUTHENTICATE) return { kind: 'failed', reason: `an NTLM message of type ${type} was not expected here` };
+      if (type !== MessageType.AUTHENTICATE) return { kind: 'failed', reason: `an NTLM message of type ${type} was not expected here` };
       const handshake = state.handshake;
       state.handshake = undefined;
       if (!handshake || handshake.host !== host.fqdn) return { kind: 'failed', reason: 'an NTLM AUTHENTICATE without a CHALLENGE on this connection' };

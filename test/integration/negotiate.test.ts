@@ -10,7 +10,7 @@ import path from 'node:path';
 import { loadFixture, type Fixture } from '../../src/config/fixture';
 import { frameSealed, parseSealed } from '../../src/security/sealedMessage';
 import { buildNegTokenInit, buildNegTokenResp, NtlmClientContext, OID_NTLMSSP, parseNegTokenResp } from '../../src/security/ntlm';
-import { buildMechTypeList } from '../../src/security/ntlm/spnego';
+import { buildMechTypeList, OID_KERBEROS } from '../../src/security/ntlm/spnego';
 import { startEmulator, type TestEmulator } from '../support/emulator';
 import { ACTION, IDENTIFY, WMI, bodyOf, child, envelope, faultOf, itemsOf, NS, parseXml, propsOf } from '../support/soap';
 
@@ -168,6 +168,39 @@ describe('the handshake', () => {
     client.session.verifyMechListMic(buildMechTypeList(mechTypes), accept.mechListMic as Buffer);
     const xml = parseXml(openReply(client, r2));
     expect(itemsOf(child(bodyOf(xml), NS.enumeration, 'EnumerateResponse')!).map((i) => propsOf(i).ServerName)).toEqual(['ipam1.contoso.com']);
+  });
+
+  test('a GSSAPI client that offers Kerberos first is steered to NTLM (RFC 4178 §3.2) and must send the mechListMIC', async () => {
+    const mechTypes = [OID_KERBEROS, OID_NTLMSSP];
+    /** Kerberos first with an optimistic (here fake) AP-REQ; NTLM's NEGOTIATE only once selected. */
+    const logOnSelected = async (withMic: boolean): Promise<{ status: number; accept?: ReturnType<typeof parseNegTokenResp>; client: NtlmClientContext }> => {
+      const conn = connect();
+      const client = new NtlmClientContext({ user: 'Administrator', domain: '', password: 'Passw0rd!' });
+      const init = buildNegTokenInit({ mechTypes, mechToken: Buffer.from('a Kerberos AP-REQ') });
+      const r0 = await conn.send(Buffer.alloc(0), { Authorization: `Negotiate ${init.toString('base64')}` });
+      expect(r0.status).toBe(401);
+      const select = parseNegTokenResp(token(r0));
+      expect({ negState: select.negState, supportedMech: select.supportedMech, responseToken: select.responseToken }).toEqual({
+        negState: 'accept-incomplete',
+        supportedMech: OID_NTLMSSP,
+        responseToken: undefined,
+      });
+      const r1 = await conn.send(Buffer.alloc(0), { Authorization: `Negotiate ${buildNegTokenResp({ responseToken: client.negotiate() }).toString('base64')}` });
+      expect(r1.status).toBe(401);
+      const challenge = parseNegTokenResp(token(r1));
+      expect(challenge.supportedMech).toBeUndefined(); // selected once, not again
+      const authenticate = client.authenticate(challenge.responseToken as Buffer);
+      const mic = withMic ? client.session.signMechListMic(buildMechTypeList(mechTypes)) : undefined;
+      const r2 = await conn.send(Buffer.alloc(0), { Authorization: `Negotiate ${buildNegTokenResp({ responseToken: authenticate, mechListMic: mic }).toString('base64')}` });
+      return { status: r2.status, accept: r2.status === 200 ? parseNegTokenResp(token(r2)) : undefined, client };
+    };
+    const ok = await logOnSelected(true);
+    expect(ok.status).toBe(200);
+    expect(ok.accept?.negState).toBe('accept-completed');
+    ok.client.session.verifyMechListMic(buildMechTypeList(mechTypes), ok.accept?.mechListMic as Buffer);
+    // NTLM was not the client's first choice: without the mechListMIC the logon fails.
+    expect((await logOnSelected(false)).status).toBe(401);
+    expect(emu.logs().some((l) => l.includes('the mechListMIC the negotiation requires is missing'))).toBe(true);
   });
 
   test('a SPNEGO logon whose mechListMIC does not verify fails and counts toward lockout, even with the right password', async () => {

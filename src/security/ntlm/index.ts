@@ -1,6 +1,6 @@
 /** NTLM (MS-NLMP) and SPNEGO (RFC 4178, MS-SPNG) codec: pure functions and contexts, no sockets. */
 export { NtlmError, type NtlmErrorCode } from './errors';
-export { AvId, MsvAvFlag, NegotiateFlag, type NegotiateFlagName, describeFlags, hasFlag } from './constants';
+export { AvId, MessageType, MsvAvFlag, NegotiateFlag, type NegotiateFlagName, describeFlags, hasFlag } from './constants';
 export { type AvPair, parseAvPairs, encodeAvPairs, findAv } from './avpairs';
 export {
   type NegotiateMessage,

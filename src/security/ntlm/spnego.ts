@@ -144,9 +144,12 @@ export function buildNegTokenResp(resp: NegTokenResp): Buffer {
   return tlv(contextTag(1), tlv(Tag.SEQUENCE, ...fields));
 }
 
-/** Our first reply: accept-incomplete, NTLMSSP selected, the CHALLENGE_MESSAGE as responseToken. */
-export function wrapChallenge(challenge: Buffer): Buffer {
-  return buildNegTokenResp({ negState: 'accept-incomplete', supportedMech: OID_NTLMSSP, responseToken: challenge });
+/**
+ * The CHALLENGE_MESSAGE as responseToken, accept-incomplete. In our first reply it also selects
+ * NTLMSSP; after wrapSelectNtlm() did that, supportedMech is not sent again (RFC 4178 §4.2.2).
+ */
+export function wrapChallenge(challenge: Buffer, mechAlreadySelected = false): Buffer {
+  return buildNegTokenResp({ negState: 'accept-incomplete', ...(mechAlreadySelected ? {} : { supportedMech: OID_NTLMSSP }), responseToken: challenge });
 }
 
 /**
