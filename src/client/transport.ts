@@ -23,6 +23,7 @@ import { parseXml, XmlSyntaxError, type XmlElement } from '../xml/parse';
 import { NS } from '../wsman/namespaces';
 import { parseFault, WsmanFaultError, type CimErrorDetail, type WsmanFaultDetail } from './faults';
 import { isEncryptedContentType } from '../security/sealedMessage';
+import { decode, mediaTypeOf } from '../http/body';
 
 export { parseFault, WsmanFaultError, type CimErrorDetail, type WsmanFaultDetail };
 
@@ -343,24 +344,9 @@ function readReply(res: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/**
- * Decodes a reply body: a byte order mark wins, then the charset parameter;
- * UTF-16 without a BOM is little-endian, as Windows writes it.
- */
-export function decodeBody(buf: Buffer, contentType: string): string {
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1]?.toLowerCase();
-  let encoding: 'utf-8' | 'utf-16le' | 'utf-16be';
-  let start = 0;
-  if (buf[0] === 0xff && buf[1] === 0xfe) [encoding, start] = ['utf-16le', 2];
-  else if (buf[0] === 0xfe && buf[1] === 0xff) [encoding, start] = ['utf-16be', 2];
-  else if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) [encoding, start] = ['utf-8', 3];
-  else if (charset === undefined || charset === 'utf-8' || charset === 'utf8') encoding = 'utf-8';
-  else if (charset === 'utf-16' || charset === 'utf-16le') encoding = 'utf-16le';
-  else if (charset === 'utf-16be') encoding = 'utf-16be';
-  else throw new WsmanTransportError(`the reply's charset ${charset} is not UTF-8 or UTF-16`);
-  try {
-    return new TextDecoder(encoding, { fatal: true }).decode(buf.subarray(start));
-  } catch {
-    throw new WsmanTransportError(`the reply is not valid ${encoding.toUpperCase()}`);
-  }
+/** A reply body as text: UTF-8 or UTF-16 by its byte order mark or charset, as the server reads requests (http/body.ts). */
+function decodeBody(buf: Buffer, contentType: string): string {
+  const r = decode(buf, mediaTypeOf(contentType).charset);
+  if (r.kind !== 'ok') throw new WsmanTransportError(`the reply cannot be read: ${r.kind === 'badCharset' ? r.detail : r.kind}`);
+  return r.text;
 }
