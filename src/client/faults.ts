@@ -5,7 +5,7 @@
  * reason, fault detail URI, the WSManFault code, and the CIM error
  * (MSFT_WmiError) that PowerShell turns into a CimException.
  */
-import { attr, child, elements, hasElementChildren, textOf, type XmlElement } from '../xml/parse';
+import { attr, child, elements, hasElementChildren, resolveQNameValue, textOf, type XmlElement } from '../xml/parse';
 import { NS } from '../wsman/namespaces';
 import { readInstance, type CimInstanceRecord } from './envelope';
 
@@ -160,9 +160,8 @@ function qnameLocal(qname: string): string {
   return t.slice(t.indexOf(':') + 1);
 }
 
+/** A QName in an element's text (a fault's subcode value), resolved against the element's scope. */
 function resolveQName(el: XmlElement): { ns: string; local: string } {
-  const t = textOf(el).trim();
-  const colon = t.indexOf(':');
-  const prefix = colon === -1 ? '' : t.slice(0, colon);
-  return { ns: el.scope.get(prefix) ?? '', local: t.slice(colon + 1) };
+  const q = resolveQNameValue(el, textOf(el));
+  return { ns: q.ns ?? '', local: q.local };
 }

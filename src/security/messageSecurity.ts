@@ -9,7 +9,7 @@
  * (docs/security.md).
  */
 import type { Fixture } from '../config/fixture';
-import { accountKey, principalOf, type AccountAuthenticator } from '../fleet/authentication';
+import { principalOf, type AccountAuthenticator } from '../fleet/authentication';
 import type { FleetHost, Principal } from '../fleet/fleet';
 import { WsmanFault, type FaultName } from '../wsman/faults';
 import { hasSecurityHeader, signEnvelope, verifySignedEnvelope, WsSecurityError, type SigningKey, type WssFaultCode } from './wsSecurity';
@@ -81,7 +81,7 @@ export class MessageSecurity {
         extra: `The certificate with thumbprint ${thumbprint} is mapped to ${mapping.account}, which cannot log on to ${host.fqdn} (${found.reason}).`,
       });
     }
-    this.accounts.lockouts.success(accountKey(found.account));
+    this.accounts.outcome(host, found.account, true);
     return { principal: principalOf(found.account), thumbprint };
   }
 
