@@ -3,20 +3,13 @@
  * Basic checks a password; NTLM asks for the account first (its NT hash does the
  * checking) and reports the outcome back.
  */
-import crypto from 'node:crypto';
+import { passwordMatches } from '../security/passwords';
 import { findAccount, type Account, type FleetHost, type Principal } from './fleet';
 import { LockoutTracker } from './lockout';
 
 export type LogonFailure = 'unknown' | 'password' | 'disabled' | 'locked';
 export type LogonResult = { readonly ok: true; readonly principal: Principal; readonly account: Account } | { readonly ok: false; readonly reason: LogonFailure; readonly account?: string };
 
-function digest(s: string): Buffer {
-  // The one-shot crypto.hash (Node ≥ 20.12) spares a Hash object per logon.
-  return crypto.hash('sha256', s, 'buffer');
-}
-
-/** What an unknown user's password is compared with, so that a miss costs what a hit does. */
-const NO_ACCOUNT = digest('\u0000no-such-account');
 
 export function principalOf(a: Account): Principal {
   return { name: a.name, authority: a.authority, groups: a.groups };
@@ -51,13 +44,12 @@ export class AccountAuthenticator {
 
   /** A password logon (Basic). Unknown users cost the same hashing as known ones. */
   password(host: FleetHost, userName: string, password: string): LogonResult {
-    const given = digest(password);
     const found = this.account(host, userName);
     if (!('account' in found)) {
-      crypto.timingSafeEqual(given, NO_ACCOUNT);
+      passwordMatches(password, undefined);
       return { ok: false, reason: found.reason, account: found.accountKey };
     }
-    const ok = crypto.timingSafeEqual(given, found.account.passwordDigest);
+    const ok = passwordMatches(password, found.account.passwordDigest);
     this.outcome(host, found.account, ok);
     return ok ? { ok: true, principal: principalOf(found.account), account: found.account } : { ok: false, reason: 'password', account: accountKey(found.account) };
   }

@@ -2,7 +2,7 @@
  * The fleet at run time: virtual hosts with their accounts and WinRM policy,
  * built from a validated fixture. Hosts are independent of each other.
  */
-import crypto from 'node:crypto';
+import { passwordDigest } from '../security/passwords';
 import type { Fixture, FixtureAccount, FixtureOs, FixturePolicy } from '../config/fixture';
 import { ntHash } from '../security/ntlm/ntlmv2';
 import { DEFAULT_LOCKOUT, type LockoutPolicy } from './lockout';
@@ -79,9 +79,6 @@ export interface FleetHost {
   readonly accounts: readonly Account[];
 }
 
-function digest(password: string): Buffer {
-  return crypto.createHash('sha256').update(password, 'utf8').digest();
-}
 
 function toAccount(a: FixtureAccount, authority: string): Account {
   return {
@@ -89,7 +86,7 @@ function toAccount(a: FixtureAccount, authority: string): Account {
     authority,
     groups: a.groups ?? [],
     disabled: a.disabled ?? false,
-    passwordDigest: digest(a.password),
+    passwordDigest: passwordDigest(a.password),
     ntHash: ntHash(a.password),
   };
 }

@@ -6,7 +6,7 @@
  *  - real servers, reached through mssql with a connection string.
  * Any other name is unreachable, as a server that does not answer is.
  */
-import crypto from 'node:crypto';
+import { passwordDigest, passwordMatches } from '../security/passwords';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FixtureSqlLogin, FixtureSqlServer } from '../config/fixture';
@@ -27,10 +27,6 @@ export interface SqlLogin {
   readonly passwordDigest?: Buffer;
 }
 
-function digest(s: string): Buffer {
-  return crypto.createHash('sha256').update(s, 'utf8').digest();
-}
-
 function toLogin(l: FixtureSqlLogin): SqlLogin {
   const databases = new Map<string, ReadonlySet<string>>();
   for (const [db, perms] of Object.entries(l.databases ?? {})) databases.set(db.toLowerCase(), new Set(perms));
@@ -41,7 +37,7 @@ function toLogin(l: FixtureSqlLogin): SqlLogin {
     serverRoles: new Set(l.serverRoles ?? []),
     serverPermissions: new Set(l.serverPermissions ?? []),
     databases,
-    passwordDigest: l.password !== undefined ? digest(l.password) : undefined,
+    passwordDigest: l.password !== undefined ? passwordDigest(l.password) : undefined,
   };
 }
 
@@ -70,8 +66,8 @@ export class SimulatedSqlServer {
     const login = this.logins.get(loginName.toLowerCase());
     if (!login || login.disabled) return undefined;
     if (login.type === 'windows') return password === undefined ? login : undefined;
-    if (password === undefined || !login.passwordDigest) return undefined;
-    return crypto.timingSafeEqual(digest(password), login.passwordDigest) ? login : undefined;
+    if (password === undefined) return undefined;
+    return passwordMatches(password, login.passwordDigest) ? login : undefined;
   }
 
   databaseExists(name: string): boolean {
