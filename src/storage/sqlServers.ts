@@ -64,7 +64,10 @@ export class SimulatedSqlServer {
   /** The login a connection authenticates as; undefined is SQL Server's error 18456 "Login failed". */
   authenticate(loginName: string, password: string | undefined): SqlLogin | undefined {
     const login = this.logins.get(loginName.toLowerCase());
-    if (!login || login.disabled) return undefined;
+    if (!login || login.disabled) {
+      if (password !== undefined) passwordMatches(password, undefined); // as costly as a known login
+      return undefined;
+    }
     if (login.type === 'windows') return password === undefined ? login : undefined;
     if (password === undefined) return undefined;
     return passwordMatches(password, login.passwordDigest) ? login : undefined;
