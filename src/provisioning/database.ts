@@ -271,7 +271,9 @@ export class SimulatedSqlTarget implements DatabaseTarget {
     if (missing.length > 0) throw ProvisioningErrors.missingPermissions(this.choice.server, db, login.name, missing);
     const file = this.server.databaseFile(db);
     const version = fs.existsSync(file) ? await sqliteSchemaVersion(file) : undefined;
-    const schema = version === 'invalid' ? undefined : version;
+    // Not readable: refused, as WID refuses it, rather than replaced by a new file.
+    if (version === 'invalid') throw ProvisioningErrors.databaseUnreadable(this.description);
+    const schema = version;
     if (this.choice.useExistingSchema) {
       if (schema === undefined) throw ProvisioningErrors.noValidSchema(this.description);
       if (schema !== this.expectedVersion) throw ProvisioningErrors.schemaVersionMismatch(this.description, schema, this.expectedVersion);

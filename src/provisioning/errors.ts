@@ -101,6 +101,16 @@ export const ProvisioningErrors = {
       'DatabaseName',
     ),
 
+  /** A simulated SQL Server's database whose file in the data directory cannot be read. */
+  databaseUnreadable: (where: string) =>
+    err(
+      CimStatus.FAILED,
+      WIN32.INVALID_DATA,
+      ErrorCategory.InvalidData,
+      `${where} cannot be read: its file in the emulator's data directory is damaged. Reset the SQL Server through the admin API, or choose another database.`,
+      'DatabaseName',
+    ),
+
   notAnIpamDatabase: (where: string) =>
     err(
       CimStatus.FAILED,

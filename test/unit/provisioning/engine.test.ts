@@ -295,6 +295,18 @@ describe('a failure before the commit undoes every step', () => {
     expect(fs.readFileSync(path.join(root, 'D', 'data', 'ipam'), 'utf8')).toBe('a file');
   });
 
+  test('a simulated SQL database whose file is damaged is refused, and the file is left as it was', async () => {
+    const file = path.join(dataDir, 'sqlservers', 'db1.contoso.com', 'ipamdb.sqlite');
+    fs.writeFileSync(file, 'not a database');
+    const err = await rejection(provision(engineWith(), { ...SQL, Force: true }));
+    expect({ messageId: err.messageId, message: err.message }).toEqual({
+      messageId: 'WIN32 13',
+      message: "the database Ipamdb on Db1.Contoso.com cannot be read: its file in the emulator's data directory is damaged. Reset the SQL Server through the admin API, or choose another database.",
+    });
+    expect(fs.readFileSync(file, 'utf8')).toBe('not a database');
+    expect(state.hostConfig(FQDN)).toBeUndefined();
+  });
+
   test('an aborted signal cancels the run (WIN32 995) and undoes it', async () => {
     const controller = new AbortController();
     const engine = engineWith(async (point) => {
