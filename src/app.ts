@@ -208,17 +208,18 @@ export class Emulator {
       admin: adminRouter(this.fleet, this.parts.accounts, this.control, this.log),
     });
     try {
+      // The certificate serves HTTPS and signs WS-Security replies, so it is loaded even without HTTPS, and
+      // before any listener: a signed request must never get an unsigned reply.
+      const names = [...this.fleet.hosts.map((h) => h.fqdn), ...this.fleet.hosts.map((h) => h.computerName)];
+      this.tls = await loadOrCreateCertificate(this.parts.dataDirOnDisk, names, opts.tls);
+      if (this.tls.generated) this.log.info({ thumbprint: this.tls.thumbprint }, 'made a self-signed certificate for HTTPS and WS-Security');
+      this.parts.signing.key = { privateKeyPem: this.tls.key, certificatePem: this.tls.cert };
       const timeouts = this.parts.httpTimeouts;
       const main = await startListener(app, { listen, port, timeouts });
       this.listeners.push(main);
       for (const host of this.fleet.hosts) {
         if (host.port !== undefined && host.port !== main.port) this.listeners.push(await startListener(app, { listen, port: host.port, timeouts }));
       }
-      // The certificate serves HTTPS and signs WS-Security replies, so it is loaded even without HTTPS.
-      const names = [...this.fleet.hosts.map((h) => h.fqdn), ...this.fleet.hosts.map((h) => h.computerName)];
-      this.tls = await loadOrCreateCertificate(this.parts.dataDirOnDisk, names, opts.tls);
-      if (this.tls.generated) this.log.info({ thumbprint: this.tls.thumbprint }, 'made a self-signed certificate for HTTPS and WS-Security');
-      this.parts.signing.key = { privateKeyPem: this.tls.key, certificatePem: this.tls.cert };
       const httpsPort = opts.httpsPort ?? (this.fleet.https.enabled ? this.fleet.https.port : false);
       if (httpsPort !== false) {
         this.httpsListener = await startListener(app, { listen, port: httpsPort, tls: this.tls, timeouts });

@@ -230,8 +230,8 @@ export interface EmulatorChildOptions {
 /**
  * Starts `node dist/cli.js serve` on a free port, without HTTPS, at log level
  * warn. With `hosts`, the generated hosts listen on a free range of ports too.
- * Ready means: the main port answers Identify, the last host's port does too,
- * and the start-up certificate is written (the last step before "listening").
+ * Ready means: the main port answers Identify, and the last host's port does too
+ * (the emulator opens them in that order, after its certificate is loaded).
  */
 export async function startEmulator(opts: EmulatorChildOptions): Promise<ChildServer> {
   const port = await freePort();
@@ -251,13 +251,7 @@ export async function startEmulator(opts: EmulatorChildOptions): Promise<ChildSe
     env: { ...process.env, IPAM_EMULATOR_LOG_LEVEL: 'warn' },
   });
   const child = new ChildServer(opts.label, proc, port);
-  const certFile = path.join(opts.dataDir, 'tls', 'cert.pem');
-  await waitReady(
-    child,
-    async () =>
-      (await probe(port)) === 200 && (lastHostPort === undefined || (await probe(lastHostPort)) === 200) && fs.existsSync(certFile),
-    120_000,
-  );
+  await waitReady(child, async () => (await probe(port)) === 200 && (lastHostPort === undefined || (await probe(lastHostPort)) === 200), 120_000);
   return child;
 }
 

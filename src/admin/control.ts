@@ -129,14 +129,13 @@ export class EmulatorControl {
 
   private summary(h: FleetHost): HostSummary {
     const state = this.d.store.hostState(h.fqdn)?.provisioningState ?? ProvisioningState.NotProvisioned;
-    const jobs = this.d.jobStore.all({ fqdn: h.fqdn });
     return {
       fqdn: h.fqdn,
       port: h.port ?? null,
       provisioningState: ProvisioningState[state] as HostSummary['provisioningState'],
       configuration: this.d.ipamState.hostConfig<IpamHostConfiguration>(h.fqdn) ?? null,
       busy: this.d.jobs.isHostBusy(h.fqdn),
-      jobs: { total: jobs.length, active: jobs.filter((j) => j.state === JobState.New || j.state === JobState.Running).length },
+      jobs: this.d.jobStore.countsForHost(h.fqdn),
     };
   }
 }

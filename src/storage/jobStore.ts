@@ -118,6 +118,15 @@ export class JobStore {
     });
   }
 
+  /** How many of a host's own jobs there are, and how many are still queued or running, without reading them. */
+  countsForHost(fqdn: string): { total: number; active: number } {
+    const row = prepared(this.db, 'SELECT COUNT(*) AS total, COALESCE(SUM(state IN (?, ?)), 0) AS active FROM jobs WHERE fqdn = ?').get(JobState.New, JobState.Running, fqdn) as {
+      total: number;
+      active: number;
+    };
+    return { total: row.total, active: row.active };
+  }
+
   /** The InstanceIDs of forHost(fqdn), in the same order, without reading the rows. */
   idsForHost(fqdn: string): string[] {
     return prepared(this.db, 'SELECT instance_id FROM jobs WHERE fqdn = ? OR submitted_on = ? ORDER BY time_submitted, instance_id')

@@ -38,3 +38,11 @@ test('getMany of nothing is nothing, and ids that look like SQL or JSON are only
   expect(jobs.getMany([])).toEqual([]);
   expect(jobs.getMany(["x' OR 1=1 --", '"]', 'IPAM:Job:A'])).toEqual([undefined, undefined, jobs.get('IPAM:Job:A')]);
 });
+
+test("countsForHost counts a host's jobs and those still queued or running, without reading them", () => {
+  expect(jobs.countsForHost('ipam1.contoso.com')).toEqual({ total: 3, active: 2 });
+  jobs.update('IPAM:Job:A', { state: JobState.Running, percent: 10, status: 'Running', started: true });
+  jobs.update('IPAM:Job:C', { state: JobState.Exception, percent: 10, status: 'Failed', ended: true });
+  expect(jobs.countsForHost('ipam1.contoso.com')).toEqual({ total: 3, active: 1 });
+  expect(jobs.countsForHost('ipam2.contoso.com')).toEqual({ total: 0, active: 0 });
+});
