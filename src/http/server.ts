@@ -21,7 +21,7 @@ import { authenticateRequest, challenges } from './auth';
 import { decode, encodeReply, hasNoBody, measureIn, readBody, readRaw, type BodyEncoding, type BodyResult } from './body';
 import type { NegotiateAuthenticator, NegotiateSession } from './negotiate';
 import { frameSealed, isEncryptedContentType, parseSealed, SealedFramingError } from '../security/sealedMessage';
-import { resolveHost } from '../fleet/routing';
+import { resolveHost } from './routing';
 
 export interface ListenerOptions {
   readonly listen: string;

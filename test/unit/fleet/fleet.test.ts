@@ -12,7 +12,7 @@ function authenticate(host: FleetHost, user: string, password: string): Principa
   const r = new AccountAuthenticator().password(host, user, password);
   return r.ok ? r.principal : undefined;
 }
-import { resolveHost } from '../../../src/fleet/routing';
+import { resolveHost } from '../../../src/http/routing';
 
 const FIXTURE: Fixture = {
   name: 'lab',

@@ -1,5 +1,9 @@
+/**
+ * Which host of the fleet a request is for, from its Host header and the port it
+ * arrived on: HTTP's part of virtual hosting (the fleet only answers lookups).
+ */
 import net from 'node:net';
-import type { Fleet, FleetHost } from './fleet';
+import type { Fleet, FleetHost } from '../fleet/fleet';
 
 export type Route = { readonly host: FleetHost } | { readonly unknownHost: string };
 
