@@ -46,12 +46,14 @@ export class FleetProvider implements CimProvider {
     }
     const names = (plain(call.params.get('Hosts')) as string[] | null) ?? [];
     if (names.length === 0) throw invalid('Hosts', 'Hosts is required: list the FQDNs (or short names) of the hosts to provision.');
-    const hosts: FleetHost[] = [];
+    // A Set keeps the order given and drops repeats (a host named by FQDN and by short name counts once).
+    const unique = new Set<FleetHost>();
     for (const name of names) {
       const host = this.fleet.host(name.trim());
       if (!host) throw invalid('Hosts', `The host ${name} is not part of the fleet ${this.fleet.name}.`);
-      if (!hosts.includes(host)) hosts.push(host);
+      unique.add(host);
     }
+    const hosts = [...unique];
     const throttle = (plain(call.params.get('ThrottleLimit')) as number | null) ?? 0;
     const raw: RawProvisioningParameters = {};
     for (const [name, v] of call.params) if (name !== 'Hosts' && name !== 'ThrottleLimit') (raw as Record<string, unknown>)[name] = plain(v);
