@@ -207,6 +207,25 @@ function mssqlRecord(choice: Extract<DatabaseChoice, { kind: 'MSSQL' }>, backend
   };
 }
 
+/** How a SQL database target names itself: in the confirmation prompt, and in messages. */
+function mssqlLabels(choice: Extract<DatabaseChoice, { kind: 'MSSQL' }>): { promptPhrase: string; description: string } {
+  return { promptPhrase: `Microsoft SQL Server on ${choice.server}.`, description: `the database ${choice.databaseName} on ${choice.server}` };
+}
+
+/**
+ * An existing SQL database, given the IPAM schema version it holds (undefined: none): with
+ * UseExistingSchema it must hold the expected version; without, it must hold none.
+ */
+function existingDatabaseCheck(schema: string | undefined, choice: Extract<DatabaseChoice, { kind: 'MSSQL' }>, description: string, expected: string): DatabaseCheck {
+  if (choice.useExistingSchema) {
+    if (schema === undefined) throw ProvisioningErrors.noValidSchema(description);
+    if (schema !== expected) throw ProvisioningErrors.schemaVersionMismatch(description, schema, expected);
+    return { willCreateDatabase: false, existingSchema: schema };
+  }
+  if (schema !== undefined) throw ProvisioningErrors.schemaExists(description);
+  return { willCreateDatabase: false, existingSchema: undefined };
+}
+
 /**
  * SQL databases a run is creating, or installing a schema in, right now, by server and
  * name, with the host the run is for: a second host's run must not write the same one
@@ -251,8 +270,7 @@ export class SimulatedSqlTarget implements DatabaseTarget {
     private readonly expectedVersion: string,
   ) {
     this.record = mssqlRecord(choice, 'simulated');
-    this.promptPhrase = `Microsoft SQL Server on ${choice.server}.`;
-    this.description = `the database ${choice.databaseName} on ${choice.server}`;
+    ({ promptPhrase: this.promptPhrase, description: this.description } = mssqlLabels(choice));
   }
 
   async check(): Promise<DatabaseCheck> {
@@ -273,14 +291,7 @@ export class SimulatedSqlTarget implements DatabaseTarget {
     const version = fs.existsSync(file) ? await sqliteSchemaVersion(file) : undefined;
     // Not readable: refused, as WID refuses it, rather than replaced by a new file.
     if (version === 'invalid') throw ProvisioningErrors.databaseUnreadable(this.description);
-    const schema = version;
-    if (this.choice.useExistingSchema) {
-      if (schema === undefined) throw ProvisioningErrors.noValidSchema(this.description);
-      if (schema !== this.expectedVersion) throw ProvisioningErrors.schemaVersionMismatch(this.description, schema, this.expectedVersion);
-      return { willCreateDatabase: false, existingSchema: schema };
-    }
-    if (schema !== undefined) throw ProvisioningErrors.schemaExists(this.description);
-    return { willCreateDatabase: false, existingSchema: undefined };
+    return existingDatabaseCheck(version, this.choice, this.description, this.expectedVersion);
   }
 
   async open(run: RunContext, schemaVersion: string): Promise<IpamDatabase> {
@@ -333,8 +344,7 @@ export class RealSqlTarget implements DatabaseTarget {
     private readonly expectedVersion: string,
   ) {
     this.record = mssqlRecord(choice, 'real');
-    this.promptPhrase = `Microsoft SQL Server on ${choice.server}.`;
-    this.description = `the database ${choice.databaseName} on ${choice.server}`;
+    ({ promptPhrase: this.promptPhrase, description: this.description } = mssqlLabels(choice));
   }
 
   /**
@@ -377,14 +387,7 @@ export class RealSqlTarget implements DatabaseTarget {
     try {
       const missing = await missingDatabasePermissions(dbConn);
       if (missing.length > 0) throw ProvisioningErrors.missingPermissions(this.choice.server, this.choice.databaseName, name, missing);
-      const schema = await new IpamDatabase(dbConn).schemaVersion();
-      if (this.choice.useExistingSchema) {
-        if (schema === undefined) throw ProvisioningErrors.noValidSchema(this.description);
-        if (schema !== this.expectedVersion) throw ProvisioningErrors.schemaVersionMismatch(this.description, schema, this.expectedVersion);
-        return { willCreateDatabase: false, existingSchema: schema };
-      }
-      if (schema !== undefined) throw ProvisioningErrors.schemaExists(this.description);
-      return { willCreateDatabase: false, existingSchema: undefined };
+      return existingDatabaseCheck(await new IpamDatabase(dbConn).schemaVersion(), this.choice, this.description, this.expectedVersion);
     } finally {
       await dbConn.close();
     }
@@ -451,8 +454,7 @@ class UnreachableSqlTarget implements DatabaseTarget {
 
   constructor(private readonly choice: Extract<DatabaseChoice, { kind: 'MSSQL' }>) {
     this.record = mssqlRecord(choice, 'simulated');
-    this.promptPhrase = `Microsoft SQL Server on ${choice.server}.`;
-    this.description = `the database ${choice.databaseName} on ${choice.server}`;
+    ({ promptPhrase: this.promptPhrase, description: this.description } = mssqlLabels(choice));
   }
 
   async check(): Promise<DatabaseCheck> {
