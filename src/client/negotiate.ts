@@ -25,7 +25,18 @@ export interface NegotiateOptions {
   readonly encryption?: 'auto' | 'always' | 'never';
   /** The workstation name sent in the AUTHENTICATE message. */
   readonly workstation?: string;
+  /**
+   * How sealed messages are framed. 'windows' (the default): TAB-indented part headers, as
+   * Windows and pywinrm write them. 'omi': as OMI's client (omicli, Microsoft's MI stack on
+   * Unix) does it — the plaintext padded with NULs to a multiple of 16 bytes (counted in
+   * OriginalContent's Length), part headers at the start of the line, and replies read as OMI
+   * reads them (a part header must start its line). See security/sealedMessage.ts.
+   */
+  readonly framing?: 'windows' | 'omi';
 }
+
+/** OMI pads the sealed plaintext to this (Unix/http/httpclientauth.c, PAD_16_BYTES). */
+const OMI_PADDING = 16;
 
 interface ConnectionState {
   context?: NtlmClientContext;
@@ -50,12 +61,14 @@ export class NegotiateAuthenticator implements Authenticator {
   readonly #connections = new WeakMap<object, ConnectionState>();
   private readonly encryption: 'auto' | 'always' | 'never';
   private readonly workstation: string | undefined;
+  private readonly omi: boolean;
 
   constructor(options: NegotiateOptions) {
     this.userName = options.userName;
     this.#ntHash = ntHash(options.password);
     this.encryption = options.encryption ?? 'auto';
     this.workstation = options.workstation;
+    this.omi = options.framing === 'omi';
   }
 
   private sealing(exchange: AuthExchange): boolean {
@@ -110,14 +123,15 @@ export class NegotiateAuthenticator implements Authenticator {
     if (!this.sealing(exchange)) return { body: envelope, contentType: 'application/soap+xml;charset=UTF-8' };
     // The NEGOTIATE leg cannot seal yet: it goes with an empty body, as Windows sends it.
     if (!s.session) return { body: Buffer.alloc(0), contentType: 'application/soap+xml;charset=UTF-8' };
-    const { signature, sealed } = s.session.seal(envelope);
-    return frameSealed(signature, sealed, 'UTF-8');
+    const plain = this.omi ? padded(envelope) : envelope;
+    const { signature, sealed } = s.session.seal(plain);
+    return frameSealed(signature, sealed, 'UTF-8', !this.omi);
   }
 
   unwrapBody(body: Buffer, contentType: string, exchange: AuthExchange): { body: Buffer; contentType: string } {
     const session = this.#connections.get(exchange.connection)?.session;
     if (!session) throw new Error('a sealed reply on a connection that has no NTLM session');
-    const message = parseSealed(contentType, body);
+    const message = parseSealed(contentType, body, { headersAtLineStart: this.omi });
     const plain = session.unseal(message.sealed, message.signature);
     return { body: plain, contentType: `application/soap+xml;charset=${message.charset ?? 'utf-8'}` };
   }
@@ -136,6 +150,12 @@ export class NegotiateAuthenticator implements Authenticator {
     s.authenticateSent = false;
     return `Negotiate ${s.context.negotiate().toString('base64')}`;
   }
+}
+
+/** The envelope with NULs after it up to a multiple of OMI_PADDING bytes. */
+function padded(envelope: Buffer): Buffer {
+  const length = Math.ceil(envelope.length / OMI_PADDING) * OMI_PADDING;
+  return length === envelope.length ? envelope : Buffer.concat([envelope, Buffer.alloc(length - envelope.length)]);
 }
 
 /** RFC 5929 tls-server-end-point of the server's certificate, when the connection is TLS. */

@@ -20,7 +20,7 @@ import type { HandlerOutcome } from '../wsman/handler';
 import { authenticateRequest, challenges } from './auth';
 import { decode, encodeReply, hasNoBody, measureIn, readBody, readRaw, type BodyEncoding, type BodyResult } from './body';
 import type { NegotiateAuthenticator, NegotiateSession } from './negotiate';
-import { frameSealed, isEncryptedContentType, parseSealed, SealedFramingError } from '../security/sealedMessage';
+import { frameSealed, isEncryptedContentType, parseSealed, SealedFramingError, withoutPadding } from '../security/sealedMessage';
 import { resolveHost } from './routing';
 
 export interface ListenerOptions {
@@ -322,10 +322,12 @@ async function serveSealed(deps: AppDeps, req: http.IncomingMessage, res: http.S
   const run = session.queue.then(async () => {
     let plain: Buffer;
     let charset: string | undefined;
+    let indented: boolean;
     try {
       const message = parseSealed(req.headers['content-type'] ?? '', raw.bytes);
       charset = message.charset;
-      plain = session.security.unseal(message.sealed, message.signature);
+      indented = message.indented;
+      plain = withoutPadding(session.security.unseal(message.sealed, message.signature), charset);
     } catch (err) {
       if (err instanceof SealedFramingError) {
         entry.sealError = err.message;
@@ -360,7 +362,8 @@ async function serveSealed(deps: AppDeps, req: http.IncomingMessage, res: http.S
     }
     const encoded = encodeReply(outcome.body, body.encoding);
     const { signature, sealed } = session.security.seal(encoded.body);
-    const framed = frameSealed(signature, sealed, body.encoding === 'utf-8' ? 'UTF-8' : body.encoding === 'utf-16be' ? 'UTF-16BE' : 'UTF-16');
+    // Answer in the client's framing: part headers after a TAB (Windows, pywinrm) or not (OMI).
+    const framed = frameSealed(signature, sealed, body.encoding === 'utf-8' ? 'UTF-8' : body.encoding === 'utf-16be' ? 'UTF-16BE' : 'UTF-16', indented);
     head(res, outcome.status, { 'Content-Type': framed.contentType, 'Content-Length': framed.body.length });
     res.end(framed.body);
   });

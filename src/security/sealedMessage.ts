@@ -10,9 +10,15 @@
  *   \tContent-Type: application/octet-stream\r\n
  *   <uint32 LE signature length = 16><signature><sealed message>--Encrypted Boundary--\r\n
  *
- * Read liberally (part headers with or without the TAB, CRLF or LF, any header case);
- * written exactly as Windows writes it, which pywinrm's parser depends on (it strips
- * "\tContent-Type: application/octet-stream\r\n" literally). Pure: no sockets, no crypto.
+ * Read liberally (part headers with or without the TAB, CRLF or LF, any header case).
+ * Written as Windows writes it (TAB-indented part headers, which pywinrm's parser depends
+ * on: it strips "\tContent-Type: application/octet-stream\r\n" literally), or, for a client
+ * that framed its own request without the TAB, without it: OMI's client finds a part
+ * header only at the start of a line (Unix/http/httpclientauth.c, HttpClient_DecryptData).
+ *
+ * OMI and pypsrp's Kerberos/CredSSP framing pad the plaintext before sealing (OMI: NUL bytes
+ * up to a multiple of 16, "because gss and sspi don't agree on padding"), and OriginalContent's
+ * Length counts the padding: `withoutPadding` takes it off again. Pure: no sockets, no crypto.
  */
 
 export const SPNEGO_ENCRYPTED = 'application/HTTP-SPNEGO-session-encrypted';
@@ -36,6 +42,16 @@ export interface SealedMessage {
   readonly length: number;
   readonly signature: Buffer;
   readonly sealed: Buffer;
+  /** The part headers were indented (a TAB, as Windows and pywinrm write them): answer the same way. */
+  readonly indented: boolean;
+}
+
+export interface ParseOptions {
+  /**
+   * Read part headers only where they start a line, as OMI's client does (a TAB-indented header
+   * is not one). Used by our client to read replies the way OMI would; the server reads liberally.
+   */
+  readonly headersAtLineStart?: boolean;
 }
 
 interface ContentType {
@@ -81,7 +97,18 @@ function header(line: string): { name: string; value: string } | undefined {
 }
 
 /** Parses an encrypted request body; throws SealedFramingError. */
-export function parseSealed(contentType: string, body: Buffer): SealedMessage {
+export function parseSealed(contentType: string, body: Buffer, options: ParseOptions = {}): SealedMessage {
+  const atLineStart = options.headersAtLineStart === true;
+  let indented = false;
+  /** One part header line; undefined when it is not one (or, read as OMI reads, is indented). */
+  const partHeader = (text: string): { name: string; value: string } | undefined => {
+    const lead = text.length - text.trimStart().length;
+    if (lead > 0) {
+      if (atLineStart) return undefined;
+      indented = true;
+    }
+    return header(text);
+  };
   const ct = parseContentType(contentType);
   if (ct.type === 'multipart/x-multi-encrypted') throw new SealedFramingError('unsupported', 'multipart/x-multi-encrypted (CredSSP) is not supported; use Negotiate');
   if (ct.type !== 'multipart/encrypted') throw new SealedFramingError('malformed', `not multipart/encrypted: ${ct.type}`);
@@ -113,7 +140,7 @@ export function parseSealed(contentType: string, body: Buffer): SealedMessage {
     at = line.next;
     if (line.text.trim() === delimiter) break;
     if (line.text.trim() === '') continue;
-    const h = header(line.text);
+    const h = partHeader(line.text);
     if (!h) throw new SealedFramingError('malformed', `a part header is not "name: value": ${JSON.stringify(line.text.slice(0, 80))}`);
     if (h.name === 'content-type') partType = h.value;
     else if (h.name === 'originalcontent') original = h.value;
@@ -127,7 +154,7 @@ export function parseSealed(contentType: string, body: Buffer): SealedMessage {
 
   // Part 2: one header line (the octet-stream type), then the binary payload.
   const typeLine = lineAt(body, at, closeAt);
-  const h2 = typeLine ? header(typeLine.text) : undefined;
+  const h2 = typeLine ? partHeader(typeLine.text) : undefined;
   if (!typeLine || h2?.name !== 'content-type' || h2.value.toLowerCase() !== 'application/octet-stream') {
     throw new SealedFramingError('malformed', "the second part does not start with 'Content-Type: application/octet-stream'");
   }
@@ -137,17 +164,35 @@ export function parseSealed(contentType: string, body: Buffer): SealedMessage {
   if (sigLength !== 16 || payload.length < 4 + sigLength) throw new SealedFramingError('malformed', `the signature length ${sigLength} is not 16`);
   const sealed = payload.subarray(4 + sigLength);
   if (sealed.length !== length) throw new SealedFramingError('malformed', `OriginalContent says ${length} bytes but ${sealed.length} are sealed`);
-  return { charset: oc.params.get('charset')?.toLowerCase(), length, signature: Buffer.from(payload.subarray(4, 4 + sigLength)), sealed: Buffer.from(sealed) };
+  return { charset: oc.params.get('charset')?.toLowerCase(), length, signature: Buffer.from(payload.subarray(4, 4 + sigLength)), sealed: Buffer.from(sealed), indented };
 }
 
-/** Frames a sealed message as Windows does; `charset` names the plain message's encoding (UTF-8, UTF-16). */
-export function frameSealed(signature: Buffer, sealed: Buffer, charset: string): { body: Buffer; contentType: string } {
+/**
+ * The unsealed message without the NUL padding a client added after the envelope (see above).
+ * Only trailing NULs go: a NUL inside the envelope stays, and the XML reader refuses it. In
+ * UTF-16 a padding of odd length would take the high byte of the last character with it
+ * (LE: '>' is 3E 00), so the message is kept at an even length.
+ */
+export function withoutPadding(plain: Buffer, charset: string | undefined): Buffer {
+  let end = plain.length;
+  while (end > 0 && plain[end - 1] === 0) end--;
+  if (end === plain.length) return plain;
+  if (charset !== undefined && charset.toLowerCase().startsWith('utf-16') && end % 2 === 1) end++;
+  return plain.subarray(0, end);
+}
+
+/**
+ * Frames a sealed message; `charset` names the plain message's encoding (UTF-8, UTF-16).
+ * Part headers are TAB-indented as Windows writes them unless `indent` is false (OMI's framing).
+ */
+export function frameSealed(signature: Buffer, sealed: Buffer, charset: string, indent = true): { body: Buffer; contentType: string } {
+  const tab = indent ? '\t' : '';
   const head =
     `--${BOUNDARY}\r\n` +
-    `\tContent-Type: ${SPNEGO_ENCRYPTED}\r\n` +
-    `\tOriginalContent: type=application/soap+xml;charset=${charset};Length=${sealed.length}\r\n` +
+    `${tab}Content-Type: ${SPNEGO_ENCRYPTED}\r\n` +
+    `${tab}OriginalContent: type=application/soap+xml;charset=${charset};Length=${sealed.length}\r\n` +
     `--${BOUNDARY}\r\n` +
-    '\tContent-Type: application/octet-stream\r\n';
+    `${tab}Content-Type: application/octet-stream\r\n`;
   const length = Buffer.alloc(4);
   length.writeUInt32LE(signature.length, 0);
   return {

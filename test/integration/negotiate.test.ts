@@ -353,3 +353,73 @@ describe('sealed messages', () => {
     expect(lines.some((l) => l.includes('"tls":true') && l.includes('"auth":"Negotiate"') && !l.includes('"sealed"'))).toBe(true);
   });
 });
+
+/**
+ * Issue 10: OMI's client (omicli --auth NegoWithCreds --encryption http) pads the sealed
+ * plaintext with NULs to a multiple of 16 (counted in Length), writes part headers without
+ * the TAB, and reads a reply's part headers only at the start of a line. Our client learns
+ * that framing as an option (`framing: 'omi'`), so these run what omicli would send.
+ */
+describe("OMI's framing (NUL padding, part headers at the start of the line)", () => {
+  const MSFT_SERVER_KEYS = { Name: 'IP Address Management (IPAM) Server', IdentifyingNumber: 'ipam1.contoso.com', Vendor: 'Microsoft Corporation', Version: '10.0.20348' };
+
+  async function omiClient() {
+    const { WsmanClient } = await import('../../src/client/wsmanClient');
+    const { NegotiateAuthenticator } = await import('../../src/client/negotiate');
+    return new WsmanClient({
+      endpoint: emu.url,
+      authenticator: new NegotiateAuthenticator({ userName: 'Administrator', password: 'Passw0rd!', encryption: 'always', framing: 'omi' }),
+    });
+  }
+
+  test('Enumerate, Get, a WQL query and a WID provisioning all succeed, sealed', async () => {
+    const c = await omiClient();
+    try {
+      const listed = await c.enumerate(SERVER);
+      expect(listed).toHaveLength(1);
+      expect(listed[0]!.ProvisioningState).toBe('0');
+      const got = await c.get(SERVER, MSFT_SERVER_KEYS);
+      expect(got.IdentifyingNumber).toBe('ipam1.contoso.com');
+      const out = await c.invoke(SERVER, 'InvokeIpamServerProvisioning', { WidSchemaPath: 'D:\\OmiDb', Force: true });
+      expect(out.returnValue).toBe(0);
+      const provisioned = await c.enumerate(SERVER, { filter: 'SELECT * FROM MSFT_IPAM_Server WHERE ProvisioningState = 2' });
+      expect(provisioned.map((i) => i.IdentifyingNumber)).toEqual(['ipam1.contoso.com']);
+      const db = await c.enumerate(WMI + 'MSFT_IPAM_DBConfig');
+      expect(db[0]!.WidSchemaPath).toBe('D:\\OmiDb');
+    } finally {
+      c.close();
+    }
+    // Every one of those went sealed, and every reply was framed without the TAB, as the request was.
+    const lines = emu.logs().filter((l) => l.includes('"msg":"request"') && l.includes('"op"'));
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    expect(lines.every((l) => l.includes('"sealed":true'))).toBe(true);
+  });
+
+  test('the reply to a TAB-less request is TAB-less, byte for byte as OMI reads it', async () => {
+    const conn = connect();
+    const { client } = await logOn(conn);
+    const padded = Buffer.concat([Buffer.from(ENUMERATE, 'utf8'), Buffer.alloc(16 - (Buffer.byteLength(ENUMERATE) % 16 || 16))]);
+    const { signature, sealed } = client.session.seal(padded);
+    const req = frameSealed(signature, sealed, 'UTF-8', false);
+    const r = await conn.send(req.body, { 'Content-Type': req.contentType });
+    expect(r.status).toBe(200);
+    expect(r.body.toString('latin1', 0, 300)).toMatch(
+      /^--Encrypted Boundary\r\nContent-Type: application\/HTTP-SPNEGO-session-encrypted\r\nOriginalContent: type=application\/soap\+xml;charset=UTF-8;Length=\d+\r\n--Encrypted Boundary\r\nContent-Type: application\/octet-stream\r\n/,
+    );
+    const m = parseSealed(String(r.headers['content-type']), r.body, { headersAtLineStart: true });
+    expect(client.session.unseal(m.sealed, m.signature).toString('utf8')).toContain('EnumerateResponse');
+  });
+
+  test('a NUL inside a sealed envelope is still refused, and the connection goes on', async () => {
+    const conn = connect();
+    const { client } = await logOn(conn);
+    const req = sealedRequest(client, ENUMERATE.replace('<n:Enumerate>', '<n:Enumerate>\0'));
+    const r = await conn.send(req.body, { 'Content-Type': req.contentType });
+    expect(r.status).toBe(500);
+    const f = faultOf(parseXml(openReply(client, r)));
+    expect(f.subcode).toBe('w:SchemaValidationError');
+    expect(f.reason).toContain('U+0000');
+    const next = sealedRequest(client, ENUMERATE);
+    expect((await conn.send(next.body, { 'Content-Type': next.contentType })).status).toBe(200);
+  });
+});

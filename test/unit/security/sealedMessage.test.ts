@@ -4,7 +4,7 @@
  * "--Encrypted Boundary\r\n" and strips "\tContent-Type: application/octet-stream\r\n"),
  * and what we read tolerates the variations clients send.
  */
-import { frameSealed, isEncryptedContentType, parseSealed, SealedFramingError } from '../../../src/security/sealedMessage';
+import { frameSealed, isEncryptedContentType, parseSealed, SealedFramingError, withoutPadding } from '../../../src/security/sealedMessage';
 
 const CT = 'multipart/encrypted;protocol="application/HTTP-SPNEGO-session-encrypted";boundary="Encrypted Boundary"';
 const SIG = Buffer.alloc(16, 0xab);
@@ -51,7 +51,7 @@ describe('frameSealed', () => {
 
   test('round-trips through parseSealed, even when the sealed bytes contain the boundary', () => {
     const { body, contentType } = frameSealed(SIG, SEALED, 'UTF-16');
-    expect(parseSealed(contentType, body)).toEqual({ charset: 'utf-16', length: SEALED.length, signature: SIG, sealed: SEALED });
+    expect(parseSealed(contentType, body)).toEqual({ charset: 'utf-16', length: SEALED.length, signature: SIG, sealed: SEALED, indented: true });
   });
 });
 
@@ -91,5 +91,84 @@ describe('parseSealed', () => {
     expect(isEncryptedContentType('Multipart/Encrypted; boundary=x')).toBe(true);
     expect(isEncryptedContentType('application/soap+xml;charset=UTF-8')).toBe(false);
     expect(isEncryptedContentType(undefined)).toBe(false);
+  });
+});
+
+/**
+ * OMI's client reader (Unix/http/httpclientauth.c, HttpClient_DecryptData), transcribed: after a
+ * boundary it compares each line's start with "Content-Type" / "OriginalContent:"; an indented
+ * line is "bogus" and skipped, so a TAB-framed reply never yields its octet-stream part.
+ */
+function omiReads(body: Buffer): { length: number; signature: Buffer; sealed: Buffer } | undefined {
+  const text = body.toString('latin1');
+  let length = 0;
+  let at = text.indexOf('--Encrypted Boundary\r\n');
+  while (at !== -1) {
+    let line = text.indexOf('\r\n', at) + 2;
+    while (line > 1 && line < text.length) {
+      const end = text.indexOf('\r\n', line);
+      const l = text.slice(line, end);
+      if (/^OriginalContent:/i.test(l)) length = Number(/length=(\d+)/i.exec(l)?.[1]);
+      else if (/^Content-Type\s*:\s*application\/octet-stream/i.test(l)) {
+        const payload = body.subarray(end + 2);
+        const sigLen = payload.readUInt32LE(0);
+        return { length, signature: payload.subarray(4, 4 + sigLen), sealed: payload.subarray(4 + sigLen, 4 + sigLen + length) };
+      } else if (l.startsWith('--')) break;
+      line = end + 2;
+    }
+    at = text.indexOf('--Encrypted Boundary\r\n', at + 1);
+  }
+  return undefined;
+}
+
+describe("a client's own framing", () => {
+  test('a request framed with TABs is marked indented; one without is not', () => {
+    const tabbed = frameSealed(SIG, SEALED, 'UTF-8');
+    expect(parseSealed(tabbed.contentType, tabbed.body).indented).toBe(true);
+    const plain = frameSealed(SIG, SEALED, 'UTF-8', false);
+    expect(plain.body.toString('latin1')).toContain('\r\nContent-Type: application/octet-stream\r\n');
+    expect(plain.body.toString('latin1')).not.toContain('\t');
+    expect(parseSealed(plain.contentType, plain.body).indented).toBe(false);
+  });
+
+  test("OMI's reader finds the sealed part only in the TAB-less framing", () => {
+    const plain = frameSealed(SIG, SEALED, 'UTF-8', false);
+    const read = omiReads(plain.body);
+    expect(read?.sealed.equals(SEALED)).toBe(true);
+    expect(read?.signature.equals(SIG)).toBe(true);
+    expect(omiReads(frameSealed(SIG, SEALED, 'UTF-8').body)).toBeUndefined();
+  });
+
+  test('read as OMI reads (headersAtLineStart), a TAB-indented reply is refused; a plain one is read', () => {
+    const tabbed = frameSealed(SIG, SEALED, 'UTF-8');
+    expect(() => parseSealed(tabbed.contentType, tabbed.body, { headersAtLineStart: true })).toThrow(SealedFramingError);
+    const plain = frameSealed(SIG, SEALED, 'UTF-8', false);
+    expect(parseSealed(plain.contentType, plain.body, { headersAtLineStart: true }).sealed.equals(SEALED)).toBe(true);
+  });
+});
+
+describe('withoutPadding', () => {
+  const xml = '<s:Envelope/>';
+  test('takes trailing NULs off a UTF-8 message, and only trailing ones', () => {
+    const padded = Buffer.concat([Buffer.from(xml), Buffer.alloc(3)]);
+    expect(withoutPadding(padded, 'utf-8').toString()).toBe(xml);
+    const inside = Buffer.from('<s:Envelope>\0</s:Envelope>');
+    expect(withoutPadding(inside, 'utf-8')).toBe(inside);
+    expect(withoutPadding(Buffer.from(xml), undefined).toString()).toBe(xml);
+  });
+
+  test.each([
+    ['utf-16', 'utf16le' as const, 1],
+    ['utf-16', 'utf16le' as const, 2],
+    ['utf-16', 'utf16le' as const, 15],
+  ])('keeps a %s (LE) message whole whatever the padding length (%s, %i bytes)', (charset, enc, n) => {
+    const padded = Buffer.concat([Buffer.from(xml, enc), Buffer.alloc(n)]);
+    expect(withoutPadding(padded, charset).toString(enc)).toBe(xml);
+  });
+
+  test('keeps a UTF-16BE message whole with an odd padding', () => {
+    const be = Buffer.from(xml, 'utf16le').swap16();
+    const padded = Buffer.concat([be, Buffer.alloc(7)]);
+    expect(withoutPadding(padded, 'utf-16be').equals(be)).toBe(true);
   });
 });
