@@ -12,6 +12,7 @@ import { projectRoot } from './config/paths';
 import { EmulatorControl } from './admin/control';
 import { AccountAuthenticator } from './fleet/authentication';
 import { Fleet } from './fleet/fleet';
+import { HostFeatures } from './fleet/hostFeatures';
 import { adminRouter } from './http/admin';
 import { NegotiateAuthenticator } from './http/negotiate';
 import { createApp, startListener, type HttpTimeouts, type RunningListener } from './http/server';
@@ -23,10 +24,15 @@ import { FleetProvider } from './providers/fleet';
 import { IpamConfigurationProvider } from './providers/ipamConfiguration';
 import { IpamServerProvider } from './providers/ipamServer';
 import { JobProvider } from './providers/jobs';
-import { IPAM_NAMESPACE } from './providers/namespace';
+import { CIMV2_NAMESPACE, IPAM_NAMESPACE } from './providers/namespace';
+import { hostFacts } from './providers/win32/hostFacts';
+import { ServerFeatureProvider } from './providers/win32/serverFeatures';
+import { ServiceProvider } from './providers/win32/services';
+import { SystemProvider } from './providers/win32/system';
 import { ProviderRegistry } from './providers/registry';
 import { pauseHook } from './provisioning/engine';
 import { IpamService } from './provisioning/service';
+import { FeatureStore } from './storage/featureStore';
 import { IpamState } from './storage/ipamState';
 import { JobStore } from './storage/jobStore';
 import { seedSimulatedDatabases } from './storage/seed';
@@ -54,9 +60,12 @@ export interface EmulatorOptions {
 
 let schemaCache: ClassRegistry | undefined;
 
-/** The CIM classes from schemas/mof, loaded once per process. */
+/** The CIM classes from schemas/mof (the IPAM namespace, and the part of root/cimv2 served), loaded once per process. */
 export function loadSchemas(): ClassRegistry {
-  schemaCache ??= loadMofDirectory(path.join(projectRoot(), 'schemas', 'mof'), IPAM_NAMESPACE);
+  if (!schemaCache) {
+    const dir = path.join(projectRoot(), 'schemas', 'mof');
+    schemaCache = loadMofDirectory(dir, CIMV2_NAMESPACE, ['cimv2.mof'], loadMofDirectory(dir, IPAM_NAMESPACE));
+  }
   return schemaCache;
 }
 
@@ -138,11 +147,16 @@ export class Emulator {
     const dispatcher = new Dispatcher(opts.concurrency ?? fleet.concurrency);
     const jobStore = new JobStore(store.db);
     const jobs = new JobService(jobStore, dispatcher, log);
+    const features = new HostFeatures(new FeatureStore(store.db));
+    const facts = hostFacts(store, ipamState, features);
     const providers = new ProviderRegistry(registry)
       .register(IPAM_NAMESPACE, new IpamServerProvider(store, ipam, jobs))
       .register(IPAM_NAMESPACE, new IpamConfigurationProvider(ipamState))
       .register(IPAM_NAMESPACE, new JobProvider(jobs))
-      .register(IPAM_NAMESPACE, new FleetProvider(fleet, ipam, jobs));
+      .register(IPAM_NAMESPACE, new FleetProvider(fleet, ipam, jobs))
+      .register(CIMV2_NAMESPACE, new SystemProvider(facts))
+      .register(CIMV2_NAMESPACE, new ServiceProvider(facts))
+      .register(CIMV2_NAMESPACE, new ServerFeatureProvider(facts));
     const enumerations = new EnumerationContexts();
     const accounts = new AccountAuthenticator();
     const signing: { key?: { privateKeyPem: string; certificatePem: string } } = {};
@@ -163,6 +177,7 @@ export class Emulator {
       dispatcher,
       servers,
       ipam,
+      features,
       dataDir,
       clearEnumerations: (fqdn) => enumerations.clearHost(fqdn),
     });

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Fixture } from '../config/fixture';
 import type { Fleet, FleetHost } from '../fleet/fleet';
+import type { HostFeatures } from '../fleet/hostFeatures';
 import type { ConcurrencySnapshot, Dispatcher } from '../jobs/dispatcher';
 import type { JobService } from '../jobs/jobs';
 import type { IpamHostConfiguration } from '../provisioning/model';
@@ -43,6 +44,7 @@ export interface ControlDeps {
   readonly dispatcher: Dispatcher;
   readonly servers: SqlServerDirectory;
   readonly ipam: IpamService;
+  readonly features: HostFeatures;
   readonly dataDir: string;
   /** Drops a host's open enumerations (they belong to the wsman layer). */
   readonly clearEnumerations: (fqdn: string) => void;
@@ -110,6 +112,7 @@ export class EmulatorControl {
       this.d.ipamState.forgetHost(host.fqdn);
       this.d.jobStore.deleteForHost(host.fqdn);
       this.d.ipamState.setProvisioningState(host.fqdn, ProvisioningState.NotProvisioned);
+      this.d.features.reset(host);
     });
     fs.rmSync(path.join(this.d.dataDir, 'hosts', host.fqdn), { recursive: true, force: true });
     this.d.clearEnumerations(host.fqdn);

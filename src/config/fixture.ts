@@ -19,6 +19,19 @@ export interface FixtureOs {
   version?: string;
   servicePack?: string;
   caption?: string;
+  installDate?: string;
+  serialNumber?: string;
+  registeredUser?: string;
+  organization?: string;
+}
+
+/** The hardware root/cimv2 reports. */
+export interface FixtureMachine {
+  manufacturer?: string;
+  model?: string;
+  memoryMb?: number;
+  processors?: number;
+  logicalProcessors?: number;
 }
 
 export interface FixturePolicy {
@@ -84,7 +97,8 @@ export interface FixtureHost {
   os?: FixtureOs;
   policy?: FixturePolicy;
   accounts?: FixtureAccount[];
-  ipam?: { provisioned?: FixtureProvisioning; schemaVersion?: '1.2' | '1.3' };
+  machine?: FixtureMachine;
+  ipam?: { provisioned?: FixtureProvisioning; schemaVersion?: '1.2' | '1.3'; feature?: 'installed' | 'available' };
   port?: number;
   sqlServers?: string[];
 }
@@ -95,6 +109,7 @@ export interface Fixture {
   defaultHost?: string;
   policy?: FixturePolicy;
   os?: FixtureOs;
+  machine?: FixtureMachine;
   domains: FixtureDomain[];
   hosts: FixtureHost[];
   sqlServers?: FixtureSqlServer[];
@@ -206,11 +221,16 @@ export function validateFixture(data: unknown, source: string): Fixture {
     if (h.ipam?.schemaVersion !== undefined && h.ipam.provisioned === undefined) {
       problems.push(`/hosts/${i}/ipam/schemaVersion: give it with ipam.provisioned`);
     }
+    if (h.ipam?.feature === 'available' && h.ipam.provisioned !== undefined) {
+      problems.push(`/hosts/${i}/ipam/provisioned: a host without the IPAM feature (ipam.feature "available") cannot start provisioned`);
+    }
+    if (h.os?.installDate !== undefined && Number.isNaN(Date.parse(h.os.installDate))) problems.push(`/hosts/${i}/os/installDate: not a date`);
   });
   (fx.certificateMappings ?? []).forEach((m, i) => {
     if (m.host !== '*' && !hosts.has(m.host.toLowerCase())) problems.push(`/certificateMappings/${i}/host: ${m.host} is not one of the hosts (or '*')`);
     if (m.thumbprint.replace(/:/g, '').length !== 40) problems.push(`/certificateMappings/${i}/thumbprint: a SHA-1 thumbprint is 40 hex digits`);
   });
+  if (fx.os?.installDate !== undefined && Number.isNaN(Date.parse(fx.os.installDate))) problems.push('/os/installDate: not a date');
   if (fx.defaultHost !== undefined && !hosts.has(fx.defaultHost.toLowerCase())) {
     problems.push(`/defaultHost: ${fx.defaultHost} is not one of the hosts`);
   }

@@ -3,7 +3,7 @@
  * built from a validated fixture. Hosts are independent of each other.
  */
 import { passwordDigest } from '../security/passwords';
-import type { Fixture, FixtureAccount, FixtureOs, FixturePolicy } from '../config/fixture';
+import type { Fixture, FixtureAccount, FixtureMachine, FixtureOs, FixturePolicy } from '../config/fixture';
 import { ntHash } from '../security/ntlm/ntlmv2';
 import { DEFAULT_LOCKOUT, type LockoutPolicy } from './lockout';
 
@@ -37,9 +37,33 @@ export interface OsInfo {
   readonly version: string;
   readonly servicePack: string;
   readonly caption: string;
+  readonly installDate: Date;
+  /** The product ID Win32_OperatingSystem.SerialNumber shows. */
+  readonly serialNumber: string;
+  readonly registeredUser: string;
+  readonly organization: string;
 }
 
-const DEFAULT_OS: OsInfo = { version: '10.0.20348', servicePack: '0.0', caption: 'Microsoft Windows Server 2022 Datacenter' };
+const DEFAULT_OS: OsInfo = {
+  version: '10.0.20348',
+  servicePack: '0.0',
+  caption: 'Microsoft Windows Server 2022 Datacenter',
+  installDate: new Date('2024-01-15T09:30:00Z'),
+  serialNumber: '00454-60000-00001-AA475',
+  registeredUser: 'Windows User',
+  organization: '',
+};
+
+/** The hardware root/cimv2 reports: by default a Hyper-V virtual machine. */
+export interface MachineInfo {
+  readonly manufacturer: string;
+  readonly model: string;
+  readonly memoryMb: number;
+  readonly processors: number;
+  readonly logicalProcessors: number;
+}
+
+const DEFAULT_MACHINE: MachineInfo = { manufacturer: 'Microsoft Corporation', model: 'Virtual Machine', memoryMb: 8192, processors: 1, logicalProcessors: 2 };
 
 export interface Account {
   readonly name: string;
@@ -75,6 +99,9 @@ export interface FleetHost {
   readonly computerName: string;
   readonly domain: Domain;
   readonly os: OsInfo;
+  readonly machine: MachineInfo;
+  /** Whether the fixture starts the host with the IPAM Server feature installed (fleet/windowsFeatures.ts). */
+  readonly ipamFeature: boolean;
   readonly policy: WinRmPolicy;
   readonly accounts: readonly Account[];
 }
@@ -115,7 +142,19 @@ function mergePolicy(base: WinRmPolicy, p: FixturePolicy | undefined): WinRmPoli
 }
 
 function mergeOs(base: OsInfo, o: FixtureOs | undefined): OsInfo {
-  return { version: o?.version ?? base.version, servicePack: o?.servicePack ?? base.servicePack, caption: o?.caption ?? base.caption };
+  return {
+    version: o?.version ?? base.version,
+    servicePack: o?.servicePack ?? base.servicePack,
+    caption: o?.caption ?? base.caption,
+    installDate: o?.installDate !== undefined ? new Date(o.installDate) : base.installDate,
+    serialNumber: o?.serialNumber ?? base.serialNumber,
+    registeredUser: o?.registeredUser ?? base.registeredUser,
+    organization: o?.organization ?? base.organization,
+  };
+}
+
+function mergeMachine(base: MachineInfo, m: FixtureMachine | undefined): MachineInfo {
+  return { ...base, ...m };
 }
 
 export class Fleet {
@@ -138,6 +177,7 @@ export class Fleet {
     this.https = { enabled: fx.policy?.https?.enabled ?? true, port: fx.policy?.https?.port ?? 5986 };
     const fleetPolicy = mergePolicy(DEFAULT_POLICY, fx.policy);
     const fleetOs = mergeOs(DEFAULT_OS, fx.os);
+    const fleetMachine = mergeMachine(DEFAULT_MACHINE, fx.machine);
     const domains = new Map<string, Domain>();
     for (const d of fx.domains) {
       const name = d.name.toUpperCase();
@@ -152,6 +192,8 @@ export class Fleet {
         computerName,
         domain: domains.get(h.domain.toUpperCase()) as Domain,
         os: mergeOs(fleetOs, h.os),
+        machine: mergeMachine(fleetMachine, h.machine),
+        ipamFeature: h.ipam?.feature !== 'available',
         policy: mergePolicy(fleetPolicy, h.policy),
         accounts: (h.accounts ?? []).map((a) => toAccount(a, computerName)),
       };

@@ -93,6 +93,13 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX jobs_host ON jobs (fqdn);
    CREATE INDEX jobs_submitted_on ON jobs (submitted_on);
    CREATE INDEX jobs_state ON jobs (state);`,
+  // Windows features installed at run time (Install-WindowsFeature), beyond what the fixture starts a host with.
+  `CREATE TABLE host_features (
+     fqdn TEXT NOT NULL COLLATE NOCASE,
+     name TEXT NOT NULL COLLATE NOCASE,
+     installed_at TEXT NOT NULL,
+     PRIMARY KEY (fqdn, name)
+   ) STRICT;`,
 ];
 
 export class StateStore {

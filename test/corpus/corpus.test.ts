@@ -312,7 +312,9 @@ type Expected =
   /** An unauthenticated Identify learns only the stack version (reference/wsman-wire.md §1). */
   | { kind: 'identify'; productVersion: string }
   | { kind: 'challenge' }
-  /** The emulator's catalog holds the IPAM classes only: shells, root/cimv2 and CIM_ComputerSystem are not found. */
+  /** Served from root/cimv2 (issue 10): Win32_Service — Get and Enumerate succeed, StartService of a running service answers 10. */
+  | { kind: 'served'; body: 'instance' | 'enumeration' | 'StartService_OUTPUT' }
+  /** Not in the emulator's catalog: shells and CIM_ComputerSystem are not found. */
   | { kind: 'notFound' };
 
 function expectedFor(req: CapturedRequest): Expected {
@@ -324,7 +326,13 @@ function expectedFor(req: CapturedRequest): Expected {
     if (req.authenticated) return { kind: 'identify', productVersion: 'OS: 10.0.20348 SP: 0.0 Stack: 3.0' };
     return identifyHeader ? { kind: 'identify', productVersion: 'OS: 0.0.0 SP: 0.0 Stack: 3.0' } : { kind: 'challenge' };
   }
-  return req.authenticated ? { kind: 'notFound' } : { kind: 'challenge' };
+  if (!req.authenticated) return { kind: 'challenge' };
+  const text = req.body.toString('utf8');
+  if (text.includes('/wmi/root/cimv2/Win32_Service</')) {
+    if (first?.local === 'StartService_INPUT') return { kind: 'served', body: 'StartService_OUTPUT' };
+    return { kind: 'served', body: first?.local === 'Enumerate' ? 'enumeration' : 'instance' };
+  }
+  return { kind: 'notFound' };
 }
 
 const captureFiles = listCaptures();
@@ -365,6 +373,23 @@ describe('requests captured from real clients (test/corpus/captures), replayed',
       expect(textOf(child(resp, NS.identity, 'ProtocolVersion') as XmlElement)).toBe(NS.wsman);
       expect(textOf(child(resp, NS.identity, 'ProductVendor') as XmlElement)).toBe('Microsoft Corporation');
       expect(textOf(child(resp, NS.identity, 'ProductVersion') as XmlElement)).toBe(expected.productVersion);
+      return;
+    }
+
+    if (expected.kind === 'served') {
+      expect(r.status).toBe(200);
+      expect(headerText(env, NS.addressing, 'RelatesTo')).toBe(messageIdOf(req.body.toString('utf8')));
+      const [answer] = elements(bodyOf(env));
+      if (expected.body === 'enumeration') {
+        expect(answer?.local).toBe('EnumerateResponse');
+        expect(itemsOf(answer as XmlElement).map((i) => propsOf(i).Name)).toContain('Spooler');
+      } else if (expected.body === 'instance') {
+        expect(answer?.local).toBe('Win32_Service');
+        expect(propsOf(answer as XmlElement)).toMatchObject({ Name: 'Spooler', State: 'Running' });
+      } else {
+        expect(answer?.local).toBe('StartService_OUTPUT');
+        expect(propsOf(answer as XmlElement).ReturnValue).toBe('10');
+      }
       return;
     }
 

@@ -186,6 +186,24 @@ requireOrSkip('pywinrm', missing.length === 0, missing)('pywinrm 0.3.0 (python3-
     const r = await runClient(emu.url, 'bad_password', 'not-the-password');
     expect(r).toMatchObject({ ok: false, error: 'InvalidCredentialsError' });
   });
+
+  test('root/cimv2: Get of Win32_OperatingSystem (a singleton) reads the fixture host', async () => {
+    const r = await runClient(emu.url, 'cimv2_get', undefined, 'Win32_OperatingSystem');
+    expect(r).toMatchObject({ ok: true, element: 'Win32_OperatingSystem' });
+    expect(r.properties).toMatchObject({ Caption: 'Microsoft Windows Server 2022 Datacenter', Version: '10.0.20348', CSName: 'IPAM1', OSArchitecture: '64-bit' });
+  });
+
+  test('root/cimv2: Enumerate of Win32_ServerFeature lists the IPAM Server feature (ID 409)', async () => {
+    const r = await runClient(emu.url, 'cimv2_enumerate', undefined, 'Win32_ServerFeature');
+    expect(r.ok).toBe(true);
+    expect(r.instances).toEqual(expect.arrayContaining([{ ID: '409', ParentID: '0', Name: 'IP Address Management (IPAM) Server' }]));
+  });
+
+  test('root/cimv2: an unknown class is WinRMError a:DestinationUnreachable', async () => {
+    const r = await runClient(emu.url, 'cimv2_get', undefined, 'Win32_NoSuchThing');
+    expect(r).toMatchObject({ ok: false, error: 'WinRMError' });
+    expect(r.message).toContain('Win32_NoSuchThing');
+  });
 });
 
 requireOrSkip('pywinrm', missing.length === 0, missing)('pywinrm provisions with each example of the cmdlet help and reads the host back', () => {

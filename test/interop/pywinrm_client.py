@@ -219,6 +219,40 @@ def op_get_job(protocol, instance_id):
     return {'ok': True, 'element': local(instance.tag), 'properties': properties(instance), 'relates_to': root.findtext('s:Header/a:RelatesTo', namespaces=NS), 'message_id': message_id}
 
 
+CIMV2 = 'http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/'
+
+
+def op_cimv2_get(protocol, class_name):
+    """A Get of a root/cimv2 singleton (no selectors), through the WMI form of the URI."""
+    message_id = uuid.uuid4()
+    req = {'env:Envelope': protocol._get_soap_header(resource_uri=CIMV2 + class_name, action=GET, message_id=message_id)}
+    req['env:Envelope']['env:Body'] = {}
+    root = ET.fromstring(protocol.send_message(xmltodict.unparse(req)))
+    instance = root.find('s:Body', NS)[0]
+    return {'ok': True, 'element': local(instance.tag), 'class_uri': namespace_of(instance.tag), 'properties': properties(instance)}
+
+
+def op_cimv2_enumerate(protocol, class_name):
+    """Every instance of a root/cimv2 class, pulled to the end (no selectors: the WMI form names the namespace)."""
+    uri = CIMV2 + class_name
+    def send(action, body):
+        req = {'env:Envelope': protocol._get_soap_header(resource_uri=uri, action=action, message_id=uuid.uuid4())}
+        req['env:Envelope']['env:Body'] = body
+        return ET.fromstring(protocol.send_message(xmltodict.unparse(req)))
+    response = send(ENUMERATE, {'n:Enumerate': {'w:OptimizeEnumeration': None, 'w:MaxElements': '20'}}).find('s:Body/n:EnumerateResponse', NS)
+    instances = []
+    while True:
+        items = response.find('w:Items', NS)
+        if items is None:
+            items = response.find('n:Items', NS)
+        instances.extend(properties(i) for i in (items if items is not None else []))
+        context = response.findtext('n:EnumerationContext', default='', namespaces=NS)
+        if response.find('w:EndOfSequence', NS) is not None or response.find('n:EndOfSequence', NS) is not None or not context:
+            break
+        response = send(PULL, {'n:Pull': {'n:EnumerationContext': context, 'n:MaxElements': '20'}}).find('s:Body/n:PullResponse', NS)
+    return {'ok': True, 'instances': instances}
+
+
 def op_bad_password(protocol):
     try:
         protocol.send_message(IDENTIFY)
@@ -239,9 +273,11 @@ OPERATIONS = {
     'provision': lambda p, arg: op_invoke(p, list(json.loads(arg).items())),
     'read': op_read,
     'get_job': op_get_job,
+    'cimv2_get': op_cimv2_get,
+    'cimv2_enumerate': op_cimv2_enumerate,
 }
 
-TAKES_ARGUMENT = ('provision', 'read', 'get_job')
+TAKES_ARGUMENT = ('provision', 'read', 'get_job', 'cimv2_get', 'cimv2_enumerate')
 
 
 def main(argv):

@@ -215,6 +215,29 @@ requireOrSkip('wsl', missing.length === 0, missing)('wsl 0.2.1 (Dell Wsman Shell
     // The DMTF EPR carried __cimnamespace, which wsl pasted into its invoke.
     expect(sentInvoke(r.dir)).toMatch(/<wsman:Selector Name="__cimnamespace">root\/Microsoft\/IPAM<\/wsman:Selector>/i);
   });
+  test('root/cimv2: get of Win32_OperatingSystem (no selectors: a singleton) reads the fixture host', async () => {
+    const r = await wsl('get', 'http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_OperatingSystem');
+    // wslget's status is whether the reply mentions the last selector's name; with no selector it is
+    // always 1 (grep ":\>" finds nothing), so the reply itself is what is checked.
+    expect(r.envelopes).toHaveLength(1);
+    const instance = elements(bodyOf(r.envelopes[0] as XmlElement))[0] as XmlElement;
+    expect(instance.local).toBe('Win32_OperatingSystem');
+    expect(propsOf(instance)).toMatchObject({ Caption: 'Microsoft Windows Server 2022 Datacenter', Version: '10.0.20348', CSName: 'IPAM1' });
+  });
+
+  test('root/cimv2: get of Win32_Service Name=WinRM (a keyed class) exits 0 with the running service', async () => {
+    const r = await wsl('get', 'http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_Service', 'Name=WinRM');
+    expect(r.code).toBe(0);
+    expect(propsOf(elements(bodyOf(r.envelopes[0] as XmlElement))[0] as XmlElement)).toMatchObject({ Name: 'WinRM', State: 'Running' });
+  });
+
+  test('root/cimv2: enum of Win32_ServerFeature, and a WQL query of it, list the IPAM Server feature', async () => {
+    const uri = 'http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_ServerFeature';
+    const all = enumerationItems(await wsl('enum', uri)).map(propsOf);
+    expect(all).toEqual(expect.arrayContaining([{ ID: '409', ParentID: '0', Name: 'IP Address Management (IPAM) Server' }]));
+    const one = enumerationItems(await wsl('enum', uri, '-filter', 'SELECT * FROM Win32_ServerFeature WHERE ID = 409', '-dialect', WQL)).map(propsOf);
+    expect(one).toEqual([{ ID: '409', ParentID: '0', Name: 'IP Address Management (IPAM) Server' }]);
+  });
 });
 
 requireOrSkip('wsl', missing.length === 0, missing)('wsl over HTTPS (curl verifying the emulator certificate)', () => {

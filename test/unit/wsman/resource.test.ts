@@ -94,7 +94,8 @@ describe('resolveResource: WMI and DMTF forms', () => {
   });
 
   it('a namespace that does not exist → not found (2150858752)', () => {
-    expect(summary(faultOf(() => resolve(WMI + 'root/cimv2/Win32_Service')))).toEqual(NOT_FOUND);
+    expect(summary(faultOf(() => resolve(WMI + 'root/nowhere/Win32_Service')))).toEqual(NOT_FOUND);
+    expect(faultOf(() => resolve(WMI + 'root/nowhere/Win32_Service')).message).toContain('root/nowhere does not exist');
   });
 });
 
@@ -140,8 +141,13 @@ describe('resolveResource: wildcards and CIM-XML', () => {
     expect(r).toMatchObject({ form: 'wmi', namespace: IPAM_NS, cls: undefined });
   });
 
-  it('the DMTF wildcard without __cimnamespace falls back to root/cimv2 → not found', () => {
-    expect(summary(faultOf(() => resolve('http://schemas.dmtf.org/wbem/wscim/1/*')))).toEqual(NOT_FOUND);
+  it('the DMTF wildcard without __cimnamespace falls back to root/cimv2 (served since issue 10)', () => {
+    expect(resolve('http://schemas.dmtf.org/wbem/wscim/1/*')).toMatchObject({ namespace: 'root/cimv2', cls: undefined });
+  });
+
+  it('a root/cimv2 class resolves in both forms', () => {
+    expect(resolve(WMI + 'root/cimv2/Win32_Service').cls?.name).toBe('Win32_Service');
+    expect(resolve(DMTF + 'Win32_Service').cls?.name).toBe('Win32_Service');
   });
 
   it('the CIM-XML URI of a class is flagged isClassSchema', () => {

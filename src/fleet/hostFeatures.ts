@@ -1,0 +1,54 @@
+/**
+ * Which Windows features each host has installed: what the fixture starts it with
+ * (the base installation, and IPAM unless `ipam.feature` is "available") plus what
+ * Install-WindowsFeature added since. The IPAM Server feature decides whether the
+ * host has the IpamServer module and the root/Microsoft/IPAM namespace.
+ */
+import type { FeatureStore } from '../storage/featureStore';
+import type { FleetHost } from './fleet';
+import { initialFeatures, installClosure, IPAM_FEATURE, WINDOWS_FEATURES, type WindowsFeature } from './windowsFeatures';
+
+export interface InstallResult {
+  /** Features this call installed, in catalog order. */
+  readonly installed: readonly WindowsFeature[];
+  /** Everything asked for (with what it brings along) was installed already. */
+  readonly noChangeNeeded: boolean;
+}
+
+export class HostFeatures {
+  constructor(private readonly store: FeatureStore) {}
+
+  installedNames(host: FleetHost): ReadonlySet<string> {
+    const names = new Set(initialFeatures(host.ipamFeature));
+    for (const n of this.store.installed(host.fqdn)) names.add(n);
+    return names;
+  }
+
+  /** Installed features in catalog order. */
+  installed(host: FleetHost): WindowsFeature[] {
+    const names = this.installedNames(host);
+    return WINDOWS_FEATURES.filter((f) => names.has(f.name));
+  }
+
+  isInstalled(host: FleetHost, name: string): boolean {
+    const wanted = name.toLowerCase();
+    for (const n of this.installedNames(host)) if (n.toLowerCase() === wanted) return true;
+    return false;
+  }
+
+  hasIpam(host: FleetHost): boolean {
+    return this.isInstalled(host, IPAM_FEATURE);
+  }
+
+  /** Installs `names` (known catalog names) with their parents and requirements. */
+  install(host: FleetHost, names: readonly string[], includeManagementTools: boolean, at = new Date()): InstallResult {
+    const have = this.installedNames(host);
+    const added = installClosure(names, includeManagementTools).filter((f) => !have.has(f.name));
+    if (added.length > 0) this.store.add(host.fqdn, added.map((f) => f.name), at);
+    return { installed: added, noChangeNeeded: added.length === 0 };
+  }
+
+  reset(host: FleetHost): void {
+    this.store.forget(host.fqdn);
+  }
+}
