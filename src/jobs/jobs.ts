@@ -6,7 +6,7 @@
  * one that was running when the process died reads back as Exception.
  */
 import { randomUUID } from 'node:crypto';
-import { CimError } from '../cim/errors';
+import { ProvisioningError } from '../provisioning/errors';
 import type { Logger } from '../log';
 import { JobState, type JobRecord, type JobStore } from '../storage/jobStore';
 import type { Dispatcher, ThrottleGroup } from './dispatcher';
@@ -26,13 +26,13 @@ export interface JobSpec {
   readonly owner: string;
   readonly client: string;
   readonly group?: ThrottleGroup;
-  /** The work; it throws a CimError to fail and resolves with a status text to complete. */
+  /** The work; it throws a ProvisioningError to fail and resolves with a status text to complete. */
   readonly work: (ctx: JobContext) => Promise<string>;
 }
 
 export interface SubmittedJob {
   readonly instanceId: string;
-  /** Resolves when the job ends; rejects with its CimError when it failed or was terminated. */
+  /** Resolves when the job ends; rejects with its ProvisioningError when it failed, JobTerminatedError when terminated. */
   readonly done: Promise<JobRecord>;
 }
 
@@ -93,7 +93,7 @@ export class JobService {
             this.store.update(instanceId, { state: JobState.Terminated, percent, status: 'Terminated: every step done was undone', ended: true });
             throw new JobTerminatedError(instanceId);
           }
-          const e = err instanceof CimError ? err : undefined;
+          const e = err instanceof ProvisioningError ? err : undefined;
           if (!e) this.log.error({ err, job: instanceId }, 'a job failed with an internal error');
           this.store.update(instanceId, {
             state: JobState.Exception,
@@ -101,7 +101,7 @@ export class JobService {
             status: 'Failed',
             ended: true,
             // CIM_ConcreteJob.ErrorCode is a uint16: the Win32 or CIM code of the error.
-            errorCode: e ? e.errorCode & 0xffff : 1359,
+            errorCode: e ? e.win32Code & 0xffff : 1359,
             errorDescription: e ? e.message : 'An internal error of the emulator ended the job; its log has the details.',
             errorMessageId: e?.messageId,
           });

@@ -18,6 +18,7 @@ import { validateProvisioningParameters, type RawProvisioningParameters } from '
 import type { IpamService } from '../provisioning/service';
 import { isWhatIf } from './ipamServer';
 import { jobReference } from './jobs';
+import { asCim } from './provisioningErrors';
 import type { CimProvider, MethodCall, MethodResult, ProviderContext } from './types';
 
 /** ThrottleLimit 0 (or none) means this, as 0 means "PowerShell picks" for the cmdlet (our choice: 32, docs/jobs.md). */
@@ -40,7 +41,12 @@ export class FleetProvider implements CimProvider {
     return [instanceOf(cls, { InstanceID: this.fleet.name, HostCount: this.fleet.hosts.length })];
   }
 
-  async invokeMethod(ctx: ProviderContext, call: MethodCall): Promise<MethodResult> {
+  /** The engine's errors leave as CIM errors (providers/provisioningErrors.ts). */
+  invokeMethod(ctx: ProviderContext, call: MethodCall): Promise<MethodResult> {
+    return asCim(() => this.invoke(ctx, call));
+  }
+
+  private async invoke(ctx: ProviderContext, call: MethodCall): Promise<MethodResult> {
     if (call.method.name !== 'InvokeIpamServerProvisioningOnHosts') {
       throw new CimError({ status: CimStatus.NOT_SUPPORTED, message: `${call.method.name} is not supported.` });
     }

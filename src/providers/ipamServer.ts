@@ -13,6 +13,7 @@ import { ProvisioningErrors } from '../provisioning/errors';
 import type { IpamService } from '../provisioning/service';
 import { ProvisioningState, type StateStore } from '../storage/stateStore';
 import { jobReference } from './jobs';
+import { asCim } from './provisioningErrors';
 import type { CallOptions, CimProvider, MethodCall, MethodResult, ProviderContext } from './types';
 
 export const IPAM_PRODUCT_NAME = 'IP Address Management (IPAM) Server';
@@ -43,7 +44,12 @@ export class IpamServerProvider implements CimProvider {
     ];
   }
 
-  async invokeMethod(ctx: ProviderContext, call: MethodCall): Promise<MethodResult> {
+  /** The engine's errors leave as CIM errors (providers/provisioningErrors.ts). */
+  invokeMethod(ctx: ProviderContext, call: MethodCall): Promise<MethodResult> {
+    return asCim(() => this.invoke(ctx, call));
+  }
+
+  private async invoke(ctx: ProviderContext, call: MethodCall): Promise<MethodResult> {
     const whatIf = isWhatIf(ctx.options);
     const caller = { host: ctx.host, submittedOn: ctx.host, requester: ctx.principal, client: ctx.clientAddress, events: ctx.events };
     switch (call.method.name) {

@@ -5,25 +5,10 @@
 import type { ClassRegistry } from '../cim/registry';
 import type { CimInstance, CimReference, CimValue, ResolvedClass, ResolvedMethod } from '../cim/types';
 import type { FleetHost, Principal } from '../fleet/fleet';
+import type { EventSink } from '../provisioning/events';
 
-/** Interactive events an operation may emit (MS-WSMV 2.2.4.47); how they travel is the transport's business. */
-export type OperationEvent =
-  | { readonly type: 'Progress'; readonly activity: string; readonly currentOperation: string; readonly statusDescription: string; readonly percentComplete: number; readonly secondsRemaining: number }
-  | { readonly type: 'Verbose' | 'Warning' | 'Debug'; readonly description: string };
-
-export interface PromptEvent {
-  readonly type: 'Confirm';
-  readonly description: string;
-  readonly promptType: 'Normal' | 'Critical';
-}
-
-export type PromptAnswer = 'yes' | 'no' | 'yesToAll' | 'noToAll';
-
-export interface EventSink {
-  emit(event: OperationEvent): void;
-  /** Asks the client to confirm; resolves with its answer (or the default the transport chooses). */
-  prompt(event: PromptEvent): Promise<PromptAnswer>;
-}
+/** Interactive events (MS-WSMV 2.2.4.47) are the engine's own events; how they travel is the transport's business. */
+export type { EventSink, OperationEvent, PromptAnswer, PromptEvent } from '../provisioning/events';
 
 /** What the client asked for through MI operation options (reference/powershell-cim-client.md §3). */
 export interface CallOptions {

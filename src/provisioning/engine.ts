@@ -13,17 +13,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { CimError } from '../cim/errors';
 import type { FleetHost, Principal } from '../fleet/fleet';
 import type { Logger } from '../log';
-import type { EventSink } from '../providers/types';
+import type { EventSink } from './events';
 import { CURRENT_IPAM_SCHEMA_VERSION } from '../storage/ipamDb/types';
 import type { Artifact, IpamState } from '../storage/ipamState';
 import { HostSandbox } from '../storage/sandbox';
 import type { SqlServerDirectory } from '../storage/sqlServers';
 import { ProvisioningState } from '../storage/stateStore';
 import { databaseTarget, removeEmptyDirs, type DatabaseTarget } from './database';
-import { ProvisioningErrors } from './errors';
+import { fromStorageError, ProvisioningError, ProvisioningErrors } from './errors';
 import { IPAM_VERSION, type DatabaseRecord, type IpamHostConfiguration } from './model';
 import type { ProvisioningRequest } from './parameters';
 import { provisioningPrompt } from './prompts';
@@ -207,16 +206,17 @@ export class ProvisioningEngine {
     } catch (err) {
       // Past the commit there is nothing to undo: afterCommit() never throws.
       if (committed) throw err;
-      const cimError = err instanceof CimError ? err : ProvisioningErrors.internal(host.fqdn, current_step);
-      if (!(err instanceof CimError)) this.deps.log.error({ err, host: host.fqdn, runId }, 'provisioning failed with an internal error');
+      const known = fromStorageError(err, target.description);
+      const failure = known instanceof ProvisioningError ? known : ProvisioningErrors.internal(host.fqdn, current_step);
+      if (!(known instanceof ProvisioningError)) this.deps.log.error({ err, host: host.fqdn, runId }, 'provisioning failed with an internal error');
       await this.undo(target, runId);
       state.transaction(() => {
         state.setProvisioningState(host.fqdn, ProvisioningState.NotProvisioned);
         done.forEach((message, i) => state.addLog(entry(STEPS[i]?.id ?? 'step', `${message} This step was undone.`)));
-        state.addLog(entry('Failed', `Provisioning IPAM on ${host.fqdn} failed: ${cimError.message}`, FAILURE, cimError.messageId));
-        state.setRunState(runId, 'rolledback', cimError.message);
+        state.addLog(entry('Failed', `Provisioning IPAM on ${host.fqdn} failed: ${failure.message}`, FAILURE, failure.messageId));
+        state.setRunState(runId, 'rolledback', failure.message);
       });
-      throw cimError;
+      throw failure;
     }
   }
 

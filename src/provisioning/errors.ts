@@ -1,13 +1,55 @@
 /**
- * The provisioning engine's errors. No runtime text of the real provider is
- * public, so these messages are ours (listed in docs/errors.md); their shape
- * follows real IPAM errors: a CIM error with a `WIN32 <code>` MessageID, which
- * PowerShell shows as the FullyQualifiedErrorId.
+ * The provisioning engine's errors: its own domain errors, which know no wire.
+ * Each carries what any door needs to report it as Windows would: a Win32 code
+ * (the IPAM provider's errors read `WIN32 <code>`, which PowerShell shows as the
+ * FullyQualifiedErrorId), what kind of failure it is, PowerShell's error
+ * category, and the parameter or object at fault. The CIM door turns them into
+ * CIM errors at its provider edge, the shell door into PowerShell
+ * error records. No runtime text of the real provider is public, so the
+ * messages are ours (listed in docs/errors.md).
  */
-import { CimError, CimStatus, ErrorCategory } from '../cim/errors';
+import { IpamDatabaseError } from '../storage/ipamDb/ipamDatabase';
+import { SandboxPathError } from '../storage/sandbox';
+
+/** What kind of failure (the CIM door maps it to a CIM status code). */
+export type ProvisioningErrorKind = 'Failed' | 'AccessDenied' | 'NotFound' | 'AlreadyExists' | 'InvalidParameter';
+
+/** PowerShell's ErrorCategory names (the same as MI_ErrorCategory's) that provisioning failures use. */
+export type ProvisioningErrorCategory =
+  | 'NotSpecified'
+  | 'InvalidArgument'
+  | 'InvalidData'
+  | 'InvalidOperation'
+  | 'ObjectNotFound'
+  | 'OperationStopped'
+  | 'PermissionDenied'
+  | 'ResourceBusy'
+  | 'ResourceExists'
+  | 'ConnectionError'
+  | 'AuthenticationError';
+
+export class ProvisioningError extends Error {
+  constructor(
+    readonly kind: ProvisioningErrorKind,
+    readonly win32Code: number,
+    readonly category: ProvisioningErrorCategory,
+    message: string,
+    /** The parameter at fault (WidSchemaPath, …) or the object the error is about (a host's FQDN). */
+    readonly target?: string,
+  ) {
+    super(message);
+    this.name = 'ProvisioningError';
+  }
+
+  /** The IPAM message ID (`WIN32 <code>`), as the configuration log and PowerShell show it. */
+  get messageId(): string {
+    return `WIN32 ${this.win32Code}`;
+  }
+}
 
 const WIN32 = {
   ACCESS_DENIED: 5,
+  INVALID_PARAMETER: 87,
   NOT_SUPPORTED: 50,
   ALREADY_EXISTS: 183,
   BUSY: 170,
@@ -21,82 +63,82 @@ const WIN32 = {
   INTERNAL_ERROR: 1359,
 } as const;
 
-function err(status: CimStatus, code: number, category: ErrorCategory, message: string, errorSource?: string): CimError {
-  return new CimError({ status, message, errorType: 'Win32', errorCode: code, category, errorSource });
+function err(kind: ProvisioningErrorKind, code: number, category: ProvisioningErrorCategory, message: string, target?: string): ProvisioningError {
+  return new ProvisioningError(kind, code, category, message, target);
 }
 
 export const ProvisioningErrors = {
   inProgress: (fqdn: string) =>
-    err(CimStatus.FAILED, WIN32.BUSY, ErrorCategory.ResourceBusy, `An IPAM provisioning or update is already in progress on ${fqdn}. Wait for it to finish, then try again.`, fqdn),
+    err('Failed', WIN32.BUSY, 'ResourceBusy', `An IPAM provisioning or update is already in progress on ${fqdn}. Wait for it to finish, then try again.`, fqdn),
 
   databaseServerUnreachable: (server: string, port: number) =>
     err(
-      CimStatus.FAILED,
+      'Failed',
       WIN32.NETWORK_UNREACHABLE,
-      ErrorCategory.ConnectionError,
+      'ConnectionError',
       `Cannot connect to the SQL Server ${server} on port ${port}: the server was not found or was not accessible. Check DatabaseServer and DatabasePort, and that the server accepts remote connections.`,
       'DatabaseServer',
     ),
 
   loginFailed: (server: string, login: string) =>
     err(
-      CimStatus.ACCESS_DENIED,
+      'AccessDenied',
       WIN32.LOGON_FAILURE,
-      ErrorCategory.AuthenticationError,
+      'AuthenticationError',
       `Login failed for user '${login}' on the SQL Server ${server}. Check DatabaseAuthType and DatabaseCredential; with Windows authentication IPAM connects as the server's computer account.`,
       'DatabaseCredential',
     ),
 
   databaseMissingCannotCreate: (server: string, database: string, login: string) =>
     err(
-      CimStatus.ACCESS_DENIED,
+      'AccessDenied',
       WIN32.ACCESS_DENIED,
-      ErrorCategory.PermissionDenied,
+      'PermissionDenied',
       `The database ${database} does not exist on the SQL Server ${server}, and the login '${login}' does not have permission to create it (CREATE DATABASE). Create the database, or grant the login the right to create it.`,
       'DatabaseName',
     ),
 
   missingPermissions: (server: string, database: string, login: string, missing: readonly string[]) =>
     err(
-      CimStatus.ACCESS_DENIED,
+      'AccessDenied',
       WIN32.ACCESS_DENIED,
-      ErrorCategory.PermissionDenied,
+      'PermissionDenied',
       `The login '${login}' lacks permissions IPAM needs on the database ${database} on ${server}: ${missing.join(', ')}. Grant db_datareader, db_datawriter, db_ddladmin, VIEW DATABASE STATE and ALTER.`,
       'DatabaseName',
     ),
 
   noValidSchema: (where: string) =>
     err(
-      CimStatus.NOT_FOUND,
+      'NotFound',
       WIN32.NOT_FOUND,
-      ErrorCategory.ObjectNotFound,
+      'ObjectNotFound',
       `UseExistingSchema was given, but no valid IPAM schema was found in ${where}. Omit UseExistingSchema to create a new schema.`,
       'UseExistingSchema',
     ),
 
   databaseInUse: (where: string, byHost: string) =>
     err(
-      CimStatus.FAILED,
+      'Failed',
       WIN32.BUSY,
-      ErrorCategory.ResourceBusy,
+      'ResourceBusy',
       `${where} is being provisioned for ${byHost} right now. Wait for that to finish, then give UseExistingSchema to share its schema, or choose another database.`,
       where,
     ),
 
   schemaExists: (where: string) =>
     err(
-      CimStatus.ALREADY_EXISTS,
+      'AlreadyExists',
       WIN32.ALREADY_EXISTS,
-      ErrorCategory.ResourceExists,
+      'ResourceExists',
       `${where} already holds an IPAM schema. Give UseExistingSchema to use it, or choose another database.`,
       'DatabaseName',
     ),
 
   schemaVersionMismatch: (where: string, found: string, expected: string) =>
     err(
-      CimStatus.FAILED,
+      'Failed',
       WIN32.REVISION_MISMATCH,
-      ErrorCategory.InvalidData,
+      'InvalidData',
       `The IPAM schema in ${where} is version ${found}; this IPAM server uses version ${expected}. Use a database with a version ${expected} schema, or a new database.`,
       'DatabaseName',
     ),
@@ -104,64 +146,88 @@ export const ProvisioningErrors = {
   /** A simulated SQL Server's database whose file in the data directory cannot be read. */
   databaseUnreadable: (where: string) =>
     err(
-      CimStatus.FAILED,
+      'Failed',
       WIN32.INVALID_DATA,
-      ErrorCategory.InvalidData,
+      'InvalidData',
       `${where} cannot be read: its file in the emulator's data directory is damaged. Reset the SQL Server through the admin API, or choose another database.`,
       'DatabaseName',
     ),
 
   notAnIpamDatabase: (where: string) =>
     err(
-      CimStatus.FAILED,
+      'Failed',
       WIN32.INVALID_DATA,
-      ErrorCategory.InvalidData,
+      'InvalidData',
       `${where} holds a file that is not an IPAM database. Remove it or choose another WidSchemaPath.`,
       'WidSchemaPath',
     ),
 
   alreadyProvisionedOtherDatabase: (fqdn: string, current: string, requested: string) =>
     err(
-      CimStatus.FAILED,
+      'Failed',
       WIN32.INVALID_OPERATION,
-      ErrorCategory.InvalidOperation,
+      'InvalidOperation',
       `IPAM on ${fqdn} is already provisioned, using ${current}. Provisioning cannot change the database (${requested} was asked for): use Move-IpamDatabase to move the IPAM data to another database.`,
       fqdn,
     ),
 
   alreadyProvisionedOtherMethod: (fqdn: string) =>
     err(
-      CimStatus.FAILED,
+      'Failed',
       WIN32.INVALID_OPERATION,
-      ErrorCategory.InvalidOperation,
+      'InvalidOperation',
       `IPAM on ${fqdn} is already provisioned with another provisioning method or GPO prefix. Use Set-IpamConfiguration -ProvisioningMethod to change it.`,
       fqdn,
     ),
 
   notProvisioned: (fqdn: string) =>
-    err(CimStatus.FAILED, WIN32.INVALID_OPERATION, ErrorCategory.InvalidOperation, `IPAM on ${fqdn} is not provisioned. Run Invoke-IpamServerProvisioning first.`, fqdn),
+    err('Failed', WIN32.INVALID_OPERATION, 'InvalidOperation', `IPAM on ${fqdn} is not provisioned. Run Invoke-IpamServerProvisioning first.`, fqdn),
 
   noUpdateAvailable: (fqdn: string, version: string) =>
     err(
-      CimStatus.FAILED,
+      'Failed',
       WIN32.INVALID_OPERATION,
-      ErrorCategory.InvalidOperation,
+      'InvalidOperation',
       `No update is available for IPAM on ${fqdn}: its database schema is already at version ${version}.`,
       fqdn,
     ),
 
   cancelled: (fqdn: string) =>
-    err(CimStatus.FAILED, WIN32.OPERATION_ABORTED, ErrorCategory.OperationStopped, `The IPAM provisioning of ${fqdn} was cancelled; every step done was undone.`, fqdn),
+    err('Failed', WIN32.OPERATION_ABORTED, 'OperationStopped', `The IPAM provisioning of ${fqdn} was cancelled; every step done was undone.`, fqdn),
 
-  sandbox: (parameter: string, message: string) =>
-    err(CimStatus.INVALID_PARAMETER, 87, ErrorCategory.InvalidArgument, message, parameter),
+  /** A parameter the cmdlet's rules refuse (ERROR_INVALID_PARAMETER). */
+  invalidParameter: (parameter: string, message: string) => err('InvalidParameter', WIN32.INVALID_PARAMETER, 'InvalidArgument', message, parameter),
+
+  sandbox: (parameter: string, message: string) => err('InvalidParameter', WIN32.INVALID_PARAMETER, 'InvalidArgument', message, parameter),
 
   internal: (fqdn: string, step: string) =>
     err(
-      CimStatus.FAILED,
+      'Failed',
       WIN32.INTERNAL_ERROR,
-      ErrorCategory.NotSpecified,
+      'NotSpecified',
       `Provisioning IPAM on ${fqdn} failed during "${step}" because of an internal error of the emulator; every step done was undone. The emulator's log has the details.`,
       fqdn,
     ),
 };
+
+/**
+ * A storage error the engine did not expect to surface, turned into the provisioning error
+ * it means (issue 10: such errors used to reach users as "internal error"). `where` names the
+ * database or path in the message. Anything else is returned as it is.
+ */
+export function fromStorageError(e: unknown, where: string): unknown {
+  if (e instanceof IpamDatabaseError) {
+    switch (e.code) {
+      case 'NoSchema':
+        return ProvisioningErrors.noValidSchema(where);
+      case 'SchemaVersionMismatch':
+        return ProvisioningErrors.schemaVersionMismatch(where, e.installedVersion ?? 'unknown', e.requestedVersion ?? 'unknown');
+      case 'UnknownSchemaVersion':
+        return err('Failed', WIN32.INVALID_DATA, 'InvalidData', `${where} holds an IPAM schema this server does not know (${e.installedVersion ?? 'no version'}).`, 'DatabaseName');
+      case 'UnknownCapability':
+        return err('InvalidParameter', WIN32.INVALID_PARAMETER, 'InvalidArgument', e.message, 'Capability');
+    }
+  }
+  if (e instanceof SandboxPathError) return ProvisioningErrors.sandbox('WidSchemaPath', `${where} cannot be used: ${e.message}.`);
+  return e;
+}

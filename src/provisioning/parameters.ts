@@ -2,9 +2,9 @@
  * The parameters of MSFT_IPAM_Server.InvokeIpamServerProvisioning, validated
  * into one typed request. Rules come from the cmdlet's parameter sets
  * (reference/ipam-provisioning.md §1) and are listed in docs/provisioning.md;
- * every violation is a CIM invalid-parameter error naming the parameter.
+ * every violation is an invalid-parameter error (WIN32 87) naming the parameter.
  */
-import { CimError, CimStatus, ErrorCategory } from '../cim/errors';
+import { ProvisioningErrors } from './errors';
 import { Secret } from './secret';
 
 export const DEFAULT_WID_PATH = '%WINDIR%\\System32\\IPAM\\Database';
@@ -51,19 +51,7 @@ export interface RawProvisioningParameters {
   Force?: boolean | null;
 }
 
-/** ERROR_INVALID_PARAMETER, in the `WIN32 <n>` MessageID shape the IPAM provider uses. */
-const WIN32_INVALID_PARAMETER = 87;
-
-function invalid(parameter: string, message: string): CimError {
-  return new CimError({
-    status: CimStatus.INVALID_PARAMETER,
-    message,
-    errorType: 'Win32',
-    errorCode: WIN32_INVALID_PARAMETER,
-    category: ErrorCategory.InvalidArgument,
-    errorSource: parameter,
-  });
-}
+const invalid = ProvisioningErrors.invalidParameter;
 
 const given = <T>(v: T | null | undefined): v is T => v !== undefined && v !== null;
 const givenText = (v: string | null | undefined): v is string => given(v) && v.trim() !== '';

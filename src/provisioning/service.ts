@@ -3,7 +3,7 @@
  * and seeding the hosts a fixture declares provisioned.
  */
 import type { FleetHost } from '../fleet/fleet';
-import type { EventSink } from '../providers/types';
+import type { EventSink } from './events';
 import { ProvisioningEngine, type EngineDeps, type ProvisionInput, type ProvisionOutcome, type Requester } from './engine';
 import { validateProvisioningParameters, type RawProvisioningParameters } from './parameters';
 import { updateIpamServer, type UpdateInput, type UpdateOutcome } from './update';

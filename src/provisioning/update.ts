@@ -7,9 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CimError } from '../cim/errors';
 import type { FleetHost } from '../fleet/fleet';
-import type { EventSink } from '../providers/types';
+import type { EventSink } from './events';
 import { IpamDatabase } from '../storage/ipamDb/ipamDatabase';
 import { openMssqlConnection } from '../storage/ipamDb/mssql';
 import { openSqliteIpamDatabase } from '../storage/ipamDb/sqlite';
@@ -17,7 +16,7 @@ import { CURRENT_IPAM_SCHEMA_VERSION, type SqlConnection } from '../storage/ipam
 import { ProvisioningState } from '../storage/stateStore';
 import { WID_FILE } from './database';
 import type { ProvisioningEngine, Requester, EngineDeps } from './engine';
-import { ProvisioningErrors } from './errors';
+import { fromStorageError, ProvisioningError, ProvisioningErrors } from './errors';
 import type { IpamHostConfiguration } from './model';
 import { UPDATE_PROMPT } from './prompts';
 
@@ -105,8 +104,9 @@ export function updateIpamServer(engine: ProvisioningEngine, deps: EngineDeps, i
     } catch (err) {
       await conn?.close().catch(() => undefined);
       if (staged) fs.rmSync(staged, { force: true });
-      const e = err instanceof CimError ? err : ProvisioningErrors.internal(host.fqdn, 'upgrading the IPAM database schema');
-      if (!(err instanceof CimError)) deps.log.error({ err, host: host.fqdn }, 'UpdateIpamServer failed with an internal error');
+      const known = fromStorageError(err, `the IPAM database of ${host.fqdn}`);
+      const e = known instanceof ProvisioningError ? known : ProvisioningErrors.internal(host.fqdn, 'upgrading the IPAM database schema');
+      if (!(known instanceof ProvisioningError)) deps.log.error({ err, host: host.fqdn }, 'UpdateIpamServer failed with an internal error');
       state.transaction(() => {
         state.setProvisioningState(host.fqdn, ProvisioningState.Provisioned);
         state.addLog({

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { CimError, CimStatus, ErrorCategory } from '../../../src/cim/errors';
+import { ProvisioningError } from '../../../src/provisioning/errors';
 import { loadFixture, type Fixture } from '../../../src/config/fixture';
 import { Fleet, type FleetHost, type Principal } from '../../../src/fleet/fleet';
 import { ProvisioningEngine, type EngineDeps, type ProvisionInput, type ProvisionOutcome } from '../../../src/provisioning/engine';
@@ -90,13 +90,13 @@ function provision(engine: ProvisioningEngine, params: RawProvisioningParameters
   return engine.provision({ host, requester: ADMIN, request: validateProvisioningParameters(params), whatIf: false, events: new RecordingSink(), ...opts });
 }
 
-function rejection(p: Promise<unknown>): Promise<CimError> {
+function rejection(p: Promise<unknown>): Promise<ProvisioningError> {
   return p.then(
     () => {
-      throw new Error('expected a CimError');
+      throw new Error('expected a ProvisioningError');
     },
     (e: unknown) => {
-      if (e instanceof CimError) return e;
+      if (e instanceof ProvisioningError) return e;
       throw e;
     },
   );
@@ -250,7 +250,7 @@ describe('a failure before the commit undoes every step', () => {
       if (point === `step:${n}`) throw new Error(`injected failure at ${point}`);
     });
     const err = await rejection(provision(engine, { Force: true }));
-    expect({ status: err.status, messageId: err.messageId }).toEqual({ status: CimStatus.FAILED, messageId: 'WIN32 1359' });
+    expect({ kind: err.kind, messageId: err.messageId }).toEqual({ kind: 'Failed', messageId: 'WIN32 1359' });
     expect(err.message).toMatch(/^Provisioning IPAM on ipam1\.contoso\.com failed during ".+" because of an internal error of the emulator; every step done was undone\./);
 
     expectUnprovisioned();
@@ -315,7 +315,7 @@ describe('a failure before the commit undoes every step', () => {
     const err = await rejection(provision(engine, { Force: true }, { signal: controller.signal }));
     expect({ messageId: err.messageId, category: err.category, message: err.message }).toEqual({
       messageId: 'WIN32 995',
-      category: ErrorCategory.OperationStopped,
+      category: 'OperationStopped',
       message: 'The IPAM provisioning of ipam1.contoso.com was cancelled; every step done was undone.',
     });
     expectUnprovisioned();
@@ -358,10 +358,10 @@ describe('one run at a time per host', () => {
     expect(provisioningState()).toBe(ProvisioningState.Provisioning);
 
     const err = await rejection(provision(engine, { Force: true }));
-    expect({ status: err.status, messageId: err.messageId, category: err.category, source: err.errorSource, message: err.message }).toEqual({
-      status: CimStatus.FAILED,
+    expect({ kind: err.kind, messageId: err.messageId, category: err.category, source: err.target, message: err.message }).toEqual({
+      kind: 'Failed',
       messageId: 'WIN32 170',
-      category: ErrorCategory.ResourceBusy,
+      category: 'ResourceBusy',
       source: FQDN,
       message: 'An IPAM provisioning or update is already in progress on ipam1.contoso.com. Wait for it to finish, then try again.',
     });
@@ -490,7 +490,7 @@ describe('provisioning a provisioned host', () => {
     const err = await rejection(provision(engine, { ...params, Force: true }));
     expect({ messageId: err.messageId, category: err.category, message: err.message }).toEqual({
       messageId: 'WIN32 4317',
-      category: ErrorCategory.InvalidOperation,
+      category: 'InvalidOperation',
       message: `IPAM on ipam1.contoso.com is already provisioned, using the Windows Internal Database at C:\\Windows\\System32\\IPAM\\Database. Provisioning cannot change the database (${requested} was asked for): use Move-IpamDatabase to move the IPAM data to another database.`,
     });
   });

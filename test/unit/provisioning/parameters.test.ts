@@ -4,7 +4,7 @@
  * doc's four examples, and the password never showing in any printout.
  */
 import { inspect, format } from 'node:util';
-import { CimError, CimStatus, ErrorCategory } from '../../../src/cim/errors';
+import { ProvisioningError } from '../../../src/provisioning/errors';
 import {
   DEFAULT_WID_PATH,
   parseCredential,
@@ -15,37 +15,35 @@ import {
 import { Secret } from '../../../src/provisioning/secret';
 
 /** The CIM error a parameter set is refused with; fails the test if it is accepted. */
-function refusal(p: RawProvisioningParameters): CimError {
+function refusal(p: RawProvisioningParameters): ProvisioningError {
   return caught(() => validateProvisioningParameters(p));
 }
 
-function caught(fn: () => unknown): CimError {
+function caught(fn: () => unknown): ProvisioningError {
   try {
     fn();
   } catch (e) {
-    if (e instanceof CimError) return e;
+    if (e instanceof ProvisioningError) return e;
     throw e;
   }
-  throw new Error('expected a CimError');
+  throw new Error('expected a ProvisioningError');
 }
 
-/** Every refusal is a CIM invalid-parameter error naming the parameter, as the IPAM provider's Win32 87. */
-function expectInvalid(err: CimError, parameter: string, message: string): void {
+/** Every refusal is an invalid-parameter error naming the parameter, as the IPAM provider's Win32 87. */
+function expectInvalid(err: ProvisioningError, parameter: string, message: string): void {
   expect({
-    status: err.status,
-    errorSource: err.errorSource,
-    errorCode: err.errorCode,
-    errorType: err.errorType,
+    kind: err.kind,
+    target: err.target,
+    win32Code: err.win32Code,
     messageId: err.messageId,
     category: err.category,
     message: err.message,
   }).toEqual({
-    status: CimStatus.INVALID_PARAMETER,
-    errorSource: parameter,
-    errorCode: 87,
-    errorType: 'Win32',
+    kind: 'InvalidParameter',
+    target: parameter,
+    win32Code: 87,
     messageId: 'WIN32 87',
-    category: ErrorCategory.InvalidArgument,
+    category: 'InvalidArgument',
     message,
   });
 }
@@ -166,7 +164,7 @@ describe('validation rules, one by one', () => {
   });
 
   it('a blank DatabaseServer counts as absent', () => {
-    expect(refusal({ DatabaseServer: '  ', DatabaseName: 'Ipamdb' }).errorSource).toBe('DatabaseName');
+    expect(refusal({ DatabaseServer: '  ', DatabaseName: 'Ipamdb' }).target).toBe('DatabaseName');
   });
 
   it('UseExistingSchema with WID', () => {
@@ -264,7 +262,7 @@ describe('validation rules, one by one', () => {
   });
 
   it('reports the first rule broken when several are', () => {
-    expect(refusal({ ProvisioningMethod: 7, DatabaseName: 'x', DatabasePort: 0 }).errorSource).toBe('ProvisioningMethod');
+    expect(refusal({ ProvisioningMethod: 7, DatabaseName: 'x', DatabasePort: 0 }).target).toBe('ProvisioningMethod');
   });
 });
 

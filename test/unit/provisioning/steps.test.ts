@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CimError } from '../../../src/cim/errors';
+import { ProvisioningError } from '../../../src/provisioning/errors';
 import { loadFixture, type Fixture } from '../../../src/config/fixture';
 import { Fleet, type FleetHost } from '../../../src/fleet/fleet';
 import { databaseTarget, SimulatedSqlTarget, WidTarget, type DatabaseTarget } from '../../../src/provisioning/database';
@@ -100,13 +100,13 @@ async function runTwice(ctx: StepContext, step: (typeof STEPS)[number]): Promise
   return { message, draft, summary };
 }
 
-function rejection(p: Promise<unknown>): Promise<CimError> {
+function rejection(p: Promise<unknown>): Promise<ProvisioningError> {
   return p.then(
     () => {
-      throw new Error('expected a CimError');
+      throw new Error('expected a ProvisioningError');
     },
     (e: unknown) => {
-      if (e instanceof CimError) return e;
+      if (e instanceof ProvisioningError) return e;
       throw e;
     },
   );

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { CimError, ErrorCategory } from '../../../src/cim/errors';
+import { ProvisioningError } from '../../../src/provisioning/errors';
 import { loadFixture, type Fixture } from '../../../src/config/fixture';
 import { Fleet, type FleetHost, type Principal } from '../../../src/fleet/fleet';
 import type { IpamHostConfiguration } from '../../../src/provisioning/model';
@@ -69,13 +69,13 @@ function update(opts: Partial<UpdateInput> = {}) {
   return service.update({ host, requester: ADMIN, force: true, whatIf: false, events: new RecordingSink(), ...opts });
 }
 
-function rejection(p: Promise<unknown>): Promise<CimError> {
+function rejection(p: Promise<unknown>): Promise<ProvisioningError> {
   return p.then(
     () => {
-      throw new Error('expected a CimError');
+      throw new Error('expected a ProvisioningError');
     },
     (e: unknown) => {
-      if (e instanceof CimError) return e;
+      if (e instanceof ProvisioningError) return e;
       throw e;
     },
   );
@@ -186,7 +186,7 @@ test('a host already at the current schema: "No update is available"', async () 
   const err = await rejection(update());
   expect({ messageId: err.messageId, category: err.category, message: err.message }).toEqual({
     messageId: 'WIN32 4317',
-    category: ErrorCategory.InvalidOperation,
+    category: 'InvalidOperation',
     message: 'No update is available for IPAM on ipam1.contoso.com: its database schema is already at version 1.3.',
   });
   expect(state.log(FQDN)).toEqual(log);
