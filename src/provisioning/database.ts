@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { IpamDatabase } from '../storage/ipamDb/ipamDatabase';
 import { canCreateDatabase, createDatabase, databaseExists, dropDatabase, missingDatabasePermissions, openMssqlConnection } from '../storage/ipamDb/mssql';
-import { openSqliteIpamDatabase } from '../storage/ipamDb/sqlite';
+import { openSqliteIpamDatabase, removeSqliteFile } from '../storage/ipamDb/sqlite';
 import type { SqlConnection } from '../storage/ipamDb/types';
 import type { Artifact, IpamState } from '../storage/ipamState';
 import { HostSandbox, SandboxPathError } from '../storage/sandbox';
@@ -26,6 +26,8 @@ export interface RunContext {
   readonly runId: string;
   /** Journals an artifact before it is created, so recovery finds it after a crash. */
   record(a: Artifact): void;
+  /** The crash-test hook (engine's PausePoint): holds the run at a point inside the database step. */
+  pause?(point: 'database:staged' | 'database:schema' | 'database:installed'): Promise<void>;
 }
 
 export interface DatabaseCheck {
@@ -85,7 +87,9 @@ class StagedSqliteFile {
     if (reuse) fs.copyFileSync(this.final, staged);
     this.conn = openSqliteIpamDatabase(staged, { create: true });
     const db = new IpamDatabase(this.conn);
-    if (!reuse) await db.installSchema(schemaVersion);
+    await run.pause?.('database:staged');
+    if (!reuse) await db.installSchema(schemaVersion, { midway: async () => run.pause?.('database:schema') });
+    await run.pause?.('database:installed');
     return db;
   }
 
@@ -99,7 +103,7 @@ class StagedSqliteFile {
   async abort(): Promise<void> {
     await this.conn?.close().catch(() => undefined);
     this.conn = undefined;
-    if (this.staged) fs.rmSync(this.staged, { force: true });
+    if (this.staged) removeSqliteFile(this.staged);
     this.staged = undefined;
   }
 }

@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import type { FleetHost, Principal } from '../fleet/fleet';
 import type { Logger } from '../log';
 import type { EventSink } from './events';
+import { removeSqliteFile } from '../storage/ipamDb/sqlite';
 import { CURRENT_IPAM_SCHEMA_VERSION } from '../storage/ipamDb/types';
 import type { Artifact, IpamState } from '../storage/ipamState';
 import { HostSandbox } from '../storage/sandbox';
@@ -52,8 +53,13 @@ export interface RecoveredRun {
   readonly outcome: 'completed' | 'undone';
 }
 
-/** Where a run can be held for crash tests: before step N (1..6), or after the commit before files are renamed. */
-export type PausePoint = `step:${number}` | 'committed';
+/**
+ * Where a run can be held for crash tests: before step N (1..6); inside the database step
+ * (`database:staged` once the staged SQLite file is open, `database:schema` in the middle of the
+ * schema's transaction, while SQLite's rollback journal exists, `database:installed` after it);
+ * or after the commit before files are renamed.
+ */
+export type PausePoint = `step:${number}` | 'database:staged' | 'database:schema' | 'database:installed' | 'committed';
 
 /**
  * The crash-test hook, from IPAM_EMULATOR_TEST_PAUSE_AT (e.g. "step:3" or
@@ -173,7 +179,7 @@ export class ProvisioningEngine {
       state.startRun({ runId, fqdn: host.fqdn, operation: 'InvokeIpamServerProvisioning', request: redact(request) });
       state.setProvisioningState(host.fqdn, ProvisioningState.Provisioning);
     });
-    const run = { runId, record: (a: Artifact) => state.addArtifact(runId, a) };
+    const run = { runId, record: (a: Artifact) => state.addArtifact(runId, a), pause: async (point: PausePoint) => this.deps.pauseAt?.(point, host.fqdn) };
     const ctx: StepContext = { host, request, target, run, schemaVersion, draft: {} };
     const done: string[] = [];
     let current_step = STEPS[0]?.title ?? '';
@@ -312,7 +318,7 @@ export class ProvisioningEngine {
 /** Undoes journaled artifacts; each undo is idempotent, so running it after a target's own abort is harmless. */
 async function undoArtifacts(artifacts: readonly Artifact[], deps: EngineDeps): Promise<void> {
   for (const a of artifacts) {
-    if (a.kind === 'stagedFile') fs.rmSync(a.staged, { force: true });
+    if (a.kind === 'stagedFile') removeSqliteFile(a.staged);
     if (a.kind === 'createdSqlDatabase') {
       await dropRealDatabase(a, deps).catch((e: unknown) => deps.log.error({ err: e, database: a.database }, 'could not drop a database left by a failed run'));
     }

@@ -53,6 +53,9 @@ export interface RawProvisioningParameters {
 
 const invalid = ProvisioningErrors.invalidParameter;
 
+/** The longest folder name: 255 UTF-16 characters on NTFS, 255 bytes on the sandbox's file system (docs/provisioning.md). */
+const MAX_COMPONENT = 255;
+
 const given = <T>(v: T | null | undefined): v is T => v !== undefined && v !== null;
 const givenText = (v: string | null | undefined): v is string => given(v) && v.trim() !== '';
 
@@ -137,6 +140,19 @@ export function validateProvisioningParameters(p: RawProvisioningParameters): Pr
       // A folder path stays under MAX_PATH minus room for a file name (CreateDirectory's 248).
       if (!WID_PATH.test(path) || path.length > 248 || /(^|\\)\.\.(\\|$)/.test(path) || /[<>"|?*:]/.test(path.slice(2))) {
         throw invalid('WidSchemaPath', `WidSchemaPath '${p.WidSchemaPath}' is not valid: give a local absolute folder such as D:\\database or %WINDIR%\\System32\\IPAM\\Database.`);
+      }
+      // A folder name: Windows takes up to 255 UTF-16 characters (NTFS); the host sandbox, a Linux file
+      // system, 255 bytes of UTF-8 (as the sandbox stores it, lower-cased). Refused before anything is made.
+      for (const name of path.split('\\').slice(1)) {
+        const bytes = Buffer.byteLength(name.toLowerCase(), 'utf8');
+        if (name.length > MAX_COMPONENT || bytes > MAX_COMPONENT) {
+          const shown = [...name].length > 24 ? `${[...name].slice(0, 24).join('')}…` : name;
+          throw invalid(
+            'WidSchemaPath',
+            `WidSchemaPath '${p.WidSchemaPath}' is not valid: the folder name '${shown}' is ${name.length} characters (${bytes} bytes in UTF-8) long; ` +
+              `a folder name may have at most ${MAX_COMPONENT} characters, and the emulator's host file system at most ${MAX_COMPONENT} bytes.`,
+          );
+        }
       }
       // Drop trailing separators, but keep a drive root absolute (`D:\`, not the drive-relative `D:`).
       widSchemaPath = path.replace(/\\+$/, '');

@@ -11,7 +11,7 @@ import type { FleetHost } from '../fleet/fleet';
 import type { EventSink } from './events';
 import { IpamDatabase } from '../storage/ipamDb/ipamDatabase';
 import { openMssqlConnection } from '../storage/ipamDb/mssql';
-import { openSqliteIpamDatabase } from '../storage/ipamDb/sqlite';
+import { openSqliteIpamDatabase, removeSqliteFile } from '../storage/ipamDb/sqlite';
 import { CURRENT_IPAM_SCHEMA_VERSION, type SqlConnection } from '../storage/ipamDb/types';
 import { ProvisioningState } from '../storage/stateStore';
 import { WID_FILE } from './database';
@@ -103,7 +103,7 @@ export function updateIpamServer(engine: ProvisioningEngine, deps: EngineDeps, i
       return { kind: 'updated', from, to: CURRENT_IPAM_SCHEMA_VERSION };
     } catch (err) {
       await conn?.close().catch(() => undefined);
-      if (staged) fs.rmSync(staged, { force: true });
+      if (staged) removeSqliteFile(staged);
       const known = fromStorageError(err, `the IPAM database of ${host.fqdn}`);
       const e = known instanceof ProvisioningError ? known : ProvisioningErrors.internal(host.fqdn, 'upgrading the IPAM database schema');
       if (!(known instanceof ProvisioningError)) deps.log.error({ err, host: host.fqdn }, 'UpdateIpamServer failed with an internal error');

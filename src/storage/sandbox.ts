@@ -31,6 +31,9 @@ function hasControlChar(s: string): boolean {
   return false;
 }
 
+/** NAME_MAX of the file systems the data directory lives on (ext4, xfs, btrfs, tmpfs): 255 bytes. */
+const MAX_NAME_BYTES = 255;
+
 export class HostSandbox {
   /** The host's file-system root, e.g. `<dataDir>/hosts/ipam1.contoso.com/fs`. */
   readonly root: string;
@@ -68,7 +71,11 @@ export class HostSandbox {
   map(windowsPath: string): string {
     const canonical = HostSandbox.canonical(windowsPath);
     const [drive, ...segments] = canonical.split('\\');
-    const mapped = path.join(this.root, (drive as string)[0] as string, ...segments.filter((s) => s !== '').map((s) => s.toLowerCase()));
+    const names = segments.filter((s) => s !== '').map((s) => s.toLowerCase());
+    // A second line behind the parameter checks: no request-derived name reaches the file system over its limit.
+    const long = names.find((n) => Buffer.byteLength(n, 'utf8') > MAX_NAME_BYTES);
+    if (long !== undefined) throw new SandboxPathError(`'${windowsPath}' has a folder name longer than ${MAX_NAME_BYTES} bytes`);
+    const mapped = path.join(this.root, (drive as string)[0] as string, ...names);
     const rel = path.relative(this.root, mapped);
     if (rel.startsWith('..') || path.isAbsolute(rel)) throw new SandboxPathError(`'${windowsPath}' leaves the host's file system`);
     return mapped;
@@ -82,10 +89,13 @@ export class HostSandbox {
   /** `beforeCreate` is told each folder just before it is made (so a caller can journal it first). */
   mkdirs(windowsPath: string, beforeCreate?: (dir: string) => void): string[] {
     const target = this.map(windowsPath);
-    fs.mkdirSync(this.root, { recursive: true, mode: 0o700 });
+    // `<dataDir>/hosts` is the emulator's own; from the host's folder down (its `fs` root included)
+    // every folder made is reported, so undoing a run leaves nothing it made.
+    const hosts = path.dirname(path.dirname(this.root));
+    fs.mkdirSync(hosts, { recursive: true, mode: 0o700 });
     const created: string[] = [];
-    let current = this.root;
-    for (const seg of path.relative(this.root, target).split(path.sep)) {
+    let current = hosts;
+    for (const seg of path.relative(hosts, target).split(path.sep)) {
       if (seg === '') continue;
       current = path.join(current, seg);
       let st: fs.Stats | undefined;

@@ -290,6 +290,13 @@ export function operationCases(): HostileCase[] {
   provisionCase('the Action with a trailing slash', invokeWith(parameters(SQL_PARAMETERS)).replace('/InvokeIpamServerProvisioning<', '/InvokeIpamServerProvisioning/<'), ACTION_NOT_SUPPORTED);
   provisionCase('the Action naming the method on the fleet URI', invokeWith(parameters(SQL_PARAMETERS)).replace(`>${IPAM_SERVER_URI}</w:ResourceURI>`, `>${FLEET_URI}</w:ResourceURI>`), ACTION_NOT_SUPPORTED);
   provisionCase('as an IPAM user', BASE.invoke, ACCESS_DENIED, AS_IPAM_USER);
+  // Issue 14: a folder name over 255 characters or 255 bytes of UTF-8 is the parameter's error, before anything is made.
+  const wid = (path: string): string => invokeWith(parameters({ ProvisioningMethod: '1', WidSchemaPath: path, Force: 'true' }));
+  provisionCase('a WidSchemaPath folder of 256 ASCII characters', wid('D:\\' + 'a'.repeat(256)), INVALID_VALUE);
+  provisionCase('a WidSchemaPath folder of 128 é (2-byte UTF-8: 256 bytes)', wid('D:\\' + 'é'.repeat(128)), INVALID_VALUE);
+  provisionCase('a WidSchemaPath folder of 86 中 (3-byte UTF-8: 258 bytes)', wid('D:\\' + '中'.repeat(86)), INVALID_VALUE);
+  provisionCase('a WidSchemaPath folder of 64 😀 (4-byte UTF-8: 256 bytes)', wid('D:\\' + '😀'.repeat(64)), INVALID_VALUE);
+  provisionCase('a long folder in the middle of a WidSchemaPath', wid('D:\\ipam\\' + 'é'.repeat(128) + '\\db'), INVALID_VALUE);
 
   // --- UpdateIpamServer (static; the fresh host is unprovisioned, so a valid call is a CIM error).
   const updateCase = (name: string, body: string, expect: Expectation, extra: Extra = {}): void => add('UpdateIpamServer', `update: ${name}`, body, expect, extra);

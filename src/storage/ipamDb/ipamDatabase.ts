@@ -113,7 +113,8 @@ export class IpamDatabase {
    * refused when another one is (upgradeSchema moves between versions).
    * Do not call it inside conn.transaction(): it opens its own.
    */
-  async installSchema(version: string = CURRENT_IPAM_SCHEMA_VERSION): Promise<void> {
+  /** `midway` runs halfway through the statements, inside the transaction (a crash-test hook). */
+  async installSchema(version: string = CURRENT_IPAM_SCHEMA_VERSION, opts: { midway?: () => Promise<void> } = {}): Promise<void> {
     const target = knownVersion(version);
     await this.conn.transaction(async () => {
       // Read inside the transaction: under SQLite's BEGIN IMMEDIATE no other installer slips in between; on SQL Server a racing one fails on CREATE TABLE and rolls back.
@@ -123,7 +124,11 @@ export class IpamDatabase {
         const hint = versionsBetween(undefined, target).includes(installed as IpamSchemaVersion) ? '; upgrade it instead' : '';
         throw new IpamDatabaseError('SchemaVersionMismatch', `IPAM schema version ${installed} is already installed, not ${target}${hint}`, installed, target);
       }
-      await this.runAll(migrationPlan(this.schema, undefined, target, this.dialect));
+      const plan = migrationPlan(this.schema, undefined, target, this.dialect);
+      const half = Math.floor(plan.length / 2);
+      await this.runAll(plan.slice(0, half));
+      await opts.midway?.();
+      await this.runAll(plan.slice(half));
     });
   }
 

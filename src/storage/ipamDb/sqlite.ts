@@ -64,6 +64,15 @@ class SqliteConnection implements SqlConnection {
 }
 
 /**
+ * Removes a SQLite database file and the files SQLite keeps beside it: the rollback journal
+ * (`-journal`, left behind when a process dies inside a transaction) and, should the journal
+ * mode ever be WAL, `-wal` and `-shm`. Undoing a staged database must leave none of them.
+ */
+export function removeSqliteFile(file: string): void {
+  for (const suffix of ['', '-journal', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+}
+
+/**
  * Opens the IPAM database in `file`. With `create` (default false, so a
  * mistyped path is an error rather than a new empty database) the file and
  * its folder are created when missing.

@@ -114,8 +114,12 @@ describe('Fleet: policy and OS merging', () => {
   });
 
   it('OS info merges defaults, then the fleet, then the host', () => {
-    expect(ipam1.os).toEqual({ version: '10.0.17763', servicePack: '1.0', caption: 'Microsoft Windows Server 2019 Standard' });
-    expect(ipam2.os).toEqual({ version: '10.0.17763', servicePack: '0.0', caption: 'Microsoft Windows Server 2019 Datacenter' });
+    expect(ipam1.os).toMatchObject({ version: '10.0.17763', servicePack: '1.0', caption: 'Microsoft Windows Server 2019 Standard' });
+    expect(ipam2.os).toMatchObject({ version: '10.0.17763', servicePack: '0.0', caption: 'Microsoft Windows Server 2019 Datacenter' });
+    // What root/cimv2 reports beyond Identify: defaults where neither the fleet nor the host says otherwise.
+    expect(ipam1.os).toMatchObject({ installDate: new Date('2024-01-15T09:30:00Z'), registeredUser: 'Windows User', organization: '' });
+    expect(ipam1.machine).toEqual({ manufacturer: 'Microsoft Corporation', model: 'Virtual Machine', memoryMb: 8192, processors: 1, logicalProcessors: 2 });
+    expect(ipam1.ipamFeature).toBe(true);
   });
 });
 

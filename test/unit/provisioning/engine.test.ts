@@ -394,10 +394,14 @@ describe('recover()', () => {
     const staged = `${final}.${runId}.staging`;
     state.addArtifact(runId, { kind: 'stagedFile', staged, final });
     fs.writeFileSync(staged, 'half-built');
-    expect(created).toHaveLength(3);
+    // SQLite's rollback journal, as a process killed inside the schema's transaction leaves it (issue 14).
+    fs.writeFileSync(`${staged}-journal`, 'hot journal');
+    // The host's folder and its fs root, D, IPAM, Database.
+    expect(created).toHaveLength(5);
 
     expect(await engine.recover()).toEqual([{ runId, fqdn: FQDN, operation: 'InvokeIpamServerProvisioning', outcome: 'undone' }]);
     expect(hostFolders()).toEqual([]);
+    expect(fs.existsSync(path.join(dataDir, 'hosts', FQDN))).toBe(false);
     expect(fs.existsSync(final)).toBe(false);
     expect(provisioningState()).toBe(ProvisioningState.NotProvisioned);
     expect(state.runsIn('interrupted').map((r) => r.runId)).toEqual([runId]);

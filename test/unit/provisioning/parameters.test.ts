@@ -328,3 +328,31 @@ describe('the password never shows', () => {
     expect(JSON.stringify(request())).toContain('"password":"********"');
   });
 });
+
+describe('folder names in WidSchemaPath (issue 14)', () => {
+  test.each([
+    ['ASCII, 256 characters', 'a'.repeat(256)],
+    ['2-byte UTF-8, 128 é (256 bytes)', 'é'.repeat(128)],
+    ['3-byte UTF-8, 86 中 (258 bytes)', '中'.repeat(86)],
+    ['4-byte UTF-8, 64 😀 (256 bytes, 128 UTF-16 units)', '😀'.repeat(64)],
+  ])('a folder name over the limit is the parameter error: %s', (_name, folder) => {
+    const err = refusal({ WidSchemaPath: `D:\\${folder}` });
+    expect({ kind: err.kind, target: err.target, messageId: err.messageId }).toEqual({ kind: 'InvalidParameter', target: 'WidSchemaPath', messageId: 'WIN32 87' });
+  });
+
+  test('the message says which folder and how long it is', () => {
+    expect(refusal({ WidSchemaPath: `D:\\ipam\\${'é'.repeat(128)}\\db` }).message).toBe(
+      `WidSchemaPath 'D:\\ipam\\${'é'.repeat(128)}\\db' is not valid: the folder name '${'é'.repeat(24)}…' is 128 characters (256 bytes in UTF-8) long; ` +
+        "a folder name may have at most 255 characters, and the emulator's host file system at most 255 bytes.",
+    );
+  });
+
+  test.each([
+    ['ASCII, 245 characters', 'a'.repeat(245)],
+    ['2-byte UTF-8, 127 é (254 bytes)', 'é'.repeat(127)],
+    ['3-byte UTF-8, 85 中 (255 bytes)', '中'.repeat(85)],
+    ['4-byte UTF-8, 63 😀 (252 bytes)', '😀'.repeat(63)],
+  ])('a folder name at the limit is accepted: %s', (_name, folder) => {
+    expect(validateProvisioningParameters({ WidSchemaPath: `D:\\${folder}` }).database).toMatchObject({ kind: 'WID', widSchemaPath: `D:\\${folder}` });
+  });
+});

@@ -116,7 +116,9 @@ describe('mkdirs', () => {
   test('creates the folder and its missing parents, and returns exactly those it created, parent first', () => {
     const created = sandbox.mkdirs('D:\\Data\\IPAM\\Db');
     const d = path.join(sandbox.root, 'D');
-    expect(created).toEqual([d, path.join(d, 'data'), path.join(d, 'data', 'ipam'), path.join(d, 'data', 'ipam', 'db')]);
+    // The host's own folders are among them the first time (issue 14: an undo must remove them too).
+    const host = path.dirname(sandbox.root);
+    expect(created).toEqual([host, sandbox.root, d, path.join(d, 'data'), path.join(d, 'data', 'ipam'), path.join(d, 'data', 'ipam', 'db')]);
     expect(fs.statSync(path.join(d, 'data', 'ipam', 'db')).isDirectory()).toBe(true);
   });
 
@@ -161,5 +163,18 @@ describe('contains', () => {
     expect(sandbox.contains(path.join(dataDir, 'state.sqlite'))).toBe(false);
     expect(sandbox.contains('/etc/passwd')).toBe(false);
     expect(sandbox.contains(`${sandbox.root}-other`)).toBe(false);
+  });
+});
+
+describe('folder names over the file system limit (issue 14)', () => {
+  test.each([['é'.repeat(128)], ['中'.repeat(86)], ['😀'.repeat(64)], ['İ'.repeat(100)]])('%s is refused before it reaches the file system', (name) => {
+    const sandbox = new HostSandbox('/tmp/ipam-sandbox-test', 'ipam1.contoso.com');
+    expect(() => sandbox.map(`D:\\${name}`)).toThrow(SandboxPathError);
+    expect(() => sandbox.map(`D:\\${name}`)).toThrow('longer than 255 bytes');
+  });
+
+  test('a name of exactly 255 bytes maps', () => {
+    const sandbox = new HostSandbox('/tmp/ipam-sandbox-test', 'ipam1.contoso.com');
+    expect(sandbox.map(`D:\\${'中'.repeat(85)}`)).toBe(`/tmp/ipam-sandbox-test/hosts/ipam1.contoso.com/fs/D/${'中'.repeat(85)}`);
   });
 });
