@@ -24,3 +24,14 @@ export function isAllowed(p: Principal, access: Access): boolean {
 export function groupsFor(access: Access): string {
   return access === 'change' ? 'Administrators or IPAM Administrators' : 'Administrators, IPAM Administrators or an IPAM group such as IPAM Users';
 }
+
+/**
+ * Who may open a remote shell: WinRM's default RootSDDL grants Administrators and Remote
+ * Management Users (and Domain Admins are Administrators of every member); the IPAM groups
+ * are not in it.
+ */
+const SHELL_GROUPS = ['administrators', 'domain admins', 'remote management users'];
+
+export function mayUseShell(p: Principal): boolean {
+  return inAny(p, SHELL_GROUPS);
+}

@@ -23,6 +23,7 @@ import { enumerate, pull, release } from './ops/enumerate';
 import { get } from './ops/get';
 import { identify } from './ops/identify';
 import { invoke, methodNameOf } from './ops/invoke';
+import type { WsmanPlugin } from './plugin';
 
 /** Methods that only read: an IPAM user may call them. */
 const READ_ONLY_METHODS = new Set(['geterror']);
@@ -69,15 +70,19 @@ export interface HandlerDeps {
   readonly onInternalError: (err: unknown, log: EnvelopeLog) => void;
   /** WS-Security: signed requests as logons, signed replies. */
   readonly security?: MessageSecurity;
+  /** Resource URIs served by a plugin rather than as CIM classes (the WinRS shell). */
+  readonly plugins?: readonly WsmanPlugin[];
 }
 
 const SECURITY_UNDERSTOOD: ReadonlySet<string> = new Set([SECURITY_HEADER]);
 
 export class WsmanHandler {
   private readonly services: WsmanServices;
+  private readonly plugins: ReadonlyMap<string, WsmanPlugin>;
 
   constructor(private readonly deps: HandlerDeps) {
     this.services = { registry: deps.registry, providers: deps.providers, enumerations: deps.enumerations };
+    this.plugins = new Map((deps.plugins ?? []).map((p) => [p.resourceUri.toLowerCase(), p]));
   }
 
   async handle(input: IncomingEnvelope): Promise<HandlerOutcome> {
@@ -160,6 +165,8 @@ export class WsmanHandler {
 
   private route(ctx: OperationContext, log: EnvelopeLog): Promise<string> {
     const action = ctx.req.action as string;
+    const plugin = ctx.req.resourceUri !== undefined ? this.plugins.get(ctx.req.resourceUri.trim().toLowerCase()) : undefined;
+    if (plugin) return plugin.handle(ctx, log);
     switch (action) {
       case ACTION.get:
         log.op = 'Get';
