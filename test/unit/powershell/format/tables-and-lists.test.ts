@@ -86,7 +86,7 @@ describe('5 or more properties make a list', () => {
 
   it('separates entries with one blank line', () => {
     const text = formatForHost([five, five], { bufferWidth: 120 });
-    expect(text.match(/e   : \{1, 2\}\r\n\r\na   : 1/g)).toHaveLength(1);
+    expect(text.match(/e {3}: \{1, 2\}\r\n\r\na {3}: 1/g)).toHaveLength(1);
   });
 
   it('wraps a long value under the value column, at word boundaries', () => {
