@@ -3,7 +3,7 @@
  * the error view, the CLIXML of powershell.exe's stderr, ConvertTo-Json, and the cmdlets that
  * expose them. See docs/powershell-output.md.
  */
-export { OutDefaultFormatter, formatForHost, joinLines, CRLF, type OutputFormatOptions, type FormatParameters } from './outDefault';
+export { OutDefaultFormatter, formatForHost, joinLines, writeHostText, CRLF, type OutputFormatOptions, type FormatParameters } from './outDefault';
 export { errorViewLines, errorViewText, categoryInfoMessage, streamRecordText, type ErrorViewWidth } from './errorView';
 export { positionMessage, parseErrorMessage, type ParseErrorInfo } from './position';
 export { ClixmlStderr, encodeClixmlString, CLIXML_HEADER, CLIXML_OPEN, CLIXML_CLOSE, CLIXML_NAMESPACE, type ClixmlStderrOptions, type ClixmlHostIdentity, type InformationMessage } from './clixml';

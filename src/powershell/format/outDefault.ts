@@ -37,6 +37,15 @@ export function joinLines(lines: readonly string[]): string {
   return lines.map((l) => l + CRLF).join('');
 }
 
+/**
+ * Write-Host's text on a redirected stdout (WinRS): the text and a bare LF, not CRLF (recorded
+ * in pypsrp's WinRS test data); nothing after it with -NoNewline. Its information record goes
+ * to stderr's CLIXML as well (ClixmlStderr.information).
+ */
+export function writeHostText(text: string, noNewLine = false): string {
+  return noNewLine ? text : `${text}\n`;
+}
+
 /** The shaping options of a formatter with this mode and these parameters. */
 export interface FormatParameters {
   readonly mode?: FormatMode;

@@ -1,6 +1,6 @@
 import { PsDateTime, PsEnum, PsObject, PsScriptBlock, PsSecureString, PsSwitch } from '../../../../src/powershell/runtime/values';
 import { formatDoubleG, formatDoubleR } from '../../../../src/powershell/format/numbers';
-import { formatForHost } from '../../../../src/powershell/format/outDefault';
+import { formatForHost, writeHostText } from '../../../../src/powershell/format/outDefault';
 import { longDateTime, roundtripDateTime, shortDateTime } from '../../../../src/powershell/format/dates';
 import { cellText, toDisplayString } from '../../../../src/powershell/format/text';
 
@@ -31,6 +31,11 @@ describe('Out-Default: scalars print their ToString and CRLF', () => {
     expect(out(new PsSecureString('p@ss'))).toBe('System.Security.SecureString\r\n');
     expect(out(new PsScriptBlock(null, ' Get-Date '))).toBe(' Get-Date \r\n');
     expect(toDisplayString(new PsSwitch(true))).toBe('True');
+  });
+
+  it('Write-Host on a redirected stdout ends its text with a bare LF, or nothing with -NoNewline', () => {
+    expect(writeHostText('hi')).toBe('hi\n');
+    expect(writeHostText('hi', true)).toBe('hi');
   });
 
   it('a bare DateTime uses the DateTime view: the long date between blank lines', () => {
