@@ -10,7 +10,7 @@
  * UTC)\/"; doubles use "R" (0.1 + 0.2 gives 0.30000000000000004); strings are escaped by
  * HttpUtility.JavaScriptStringEncode, so ' < > & become \u0027 \u003c \u003e \u0026.
  */
-import { PsDateTime, PsEnum, PsErrorRecord, PsHashtable, PsObject, PsScriptBlock, PsSecureString, PsSwitch, PsTypeLiteral, type PsValue } from '../runtime/values';
+import { PsDateTime, PsEnum, PsHashtable, PsObject, PsSecureString, PsSwitch, type PsValue } from '../runtime/values';
 import { longDateTime, UTC, type UtcOffset } from './dates';
 import { formatDoubleR, isInt32 } from './numbers';
 import { toDisplayString } from './text';
@@ -120,7 +120,7 @@ class JsonBuilder {
     // Public properties of the .NET object, for the few the value model knows.
     if (v instanceof PsSwitch) return new Map([['IsPresent', v.isPresent]]);
     if (v instanceof PsSecureString) return new Map([['Length', { number: String(v.length) }]]);
-    if (v instanceof PsScriptBlock || v instanceof PsTypeLiteral || v instanceof PsErrorRecord) return toDisplayString(v);
+    // Script blocks, [type]s and error records: their ToString, where 5.1 would dump their .NET properties.
     return toDisplayString(v);
   }
 
