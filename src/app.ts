@@ -41,6 +41,9 @@ import { StateStore } from './storage/stateStore';
 import { EnumerationContexts } from './wsman/enumeration/contexts';
 import { WsmanHandler } from './wsman/handler';
 import { MessageSecurity } from './security/messageSecurity';
+import { machineLauncher } from './powershell/host/machine';
+import { ShellPlugin } from './shell/plugin';
+import { ShellService } from './shell/shells';
 
 export interface EmulatorOptions {
   /** A fixture file, or an already parsed fixture object (validated here). */
@@ -84,6 +87,7 @@ interface Parts {
   readonly jobs: JobService;
   readonly control: EmulatorControl;
   readonly accounts: AccountAuthenticator;
+  readonly shells: ShellService;
   /** The data directory, or a temporary one standing in for ':memory:'. */
   readonly dataDirOnDisk: string;
   /** The key WS-Security replies are signed with: the TLS certificate's, set at start. */
@@ -151,7 +155,7 @@ export class Emulator {
     const facts = hostFacts(store, ipamState, features);
     const providers = new ProviderRegistry(registry)
       .register(IPAM_NAMESPACE, new IpamServerProvider(store, ipam, jobs))
-      .register(IPAM_NAMESPACE, new IpamConfigurationProvider(ipamState))
+      .register(IPAM_NAMESPACE, new IpamConfigurationProvider(ipamState, ipam))
       .register(IPAM_NAMESPACE, new JobProvider(jobs))
       .register(IPAM_NAMESPACE, new FleetProvider(fleet, ipam, jobs))
       .register(CIMV2_NAMESPACE, new SystemProvider(facts))
@@ -159,12 +163,19 @@ export class Emulator {
       .register(CIMV2_NAMESPACE, new ServerFeatureProvider(facts));
     const enumerations = new EnumerationContexts();
     const accounts = new AccountAuthenticator();
+    // The WinRS door: shells whose command lines run on the host's cmd.exe and PowerShell, on the same engine and jobs.
+    const shells = new ShellService(
+      machineLauncher({ fleet, ipam, jobs, state: ipamState, features }),
+      (host) => ({ ...host.policy.shell, maxStdinBytes: host.policy.shell.maxMemoryPerShellMB * 1024 * 1024, maxOutputBytes: host.policy.shell.maxMemoryPerShellMB * 1024 * 1024 }),
+      log,
+    );
     const signing: { key?: { privateKeyPem: string; certificatePem: string } } = {};
     const handler = new WsmanHandler({
       security: new MessageSecurity(fixture.certificateMappings, accounts, () => signing.key),
       registry,
       providers,
       enumerations,
+      plugins: [new ShellPlugin(shells)],
       onInternalError: (err, entry) => log.error({ err, ...entry }, 'internal error while handling a request'),
     });
     const control = new EmulatorControl({
@@ -178,10 +189,11 @@ export class Emulator {
       servers,
       ipam,
       features,
+      shells,
       dataDir,
       clearEnumerations: (fqdn) => enumerations.clearHost(fqdn),
     });
-    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, dataDirOnDisk: dataDir, signing, httpTimeouts: opts.httpTimeouts });
+    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, shells, dataDirOnDisk: dataDir, signing, httpTimeouts: opts.httpTimeouts });
   }
 
   /**
@@ -283,6 +295,8 @@ export class Emulator {
       await Promise.race([work, new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
       clearTimeout(timer);
     };
+    // Shells first: their commands stop (a provisioning one ran is terminated and undone with the jobs below).
+    await within(this.parts.shells.closeAll().then(() => undefined));
     await within(this.jobs.drain());
     await within(this.jobs.terminateAll());
     this.parts.enumerations.close();

@@ -12,6 +12,7 @@ import type { ConcurrencySnapshot, Dispatcher } from '../jobs/dispatcher';
 import type { JobService } from '../jobs/jobs';
 import type { IpamHostConfiguration } from '../provisioning/model';
 import type { IpamService } from '../provisioning/service';
+import type { ShellService, ShellSummary } from '../shell/shells';
 import type { IpamState } from '../storage/ipamState';
 import { JobState, type JobRecord, type JobStore } from '../storage/jobStore';
 import { seedSimulatedDatabases } from '../storage/seed';
@@ -25,6 +26,7 @@ export interface HostSummary {
   readonly configuration: IpamHostConfiguration | null;
   readonly busy: boolean;
   readonly jobs: { readonly total: number; readonly active: number };
+  readonly shells: number;
 }
 
 export class BusyError extends Error {
@@ -45,6 +47,8 @@ export interface ControlDeps {
   readonly servers: SqlServerDirectory;
   readonly ipam: IpamService;
   readonly features: HostFeatures;
+  /** The WinRS shells: listed here, and closed by a reset. */
+  readonly shells: ShellService;
   readonly dataDir: string;
   /** Drops a host's open enumerations (they belong to the wsman layer). */
   readonly clearEnumerations: (fqdn: string) => void;
@@ -80,10 +84,23 @@ export class EmulatorControl {
     return this.d.dispatcher.snapshot();
   }
 
-  /** Returns one host to the fixture's state (its SQL Servers keep their databases). */
+  shells(host?: string): ShellSummary[] {
+    const fqdn = host !== undefined ? (this.d.fleet.host(host)?.fqdn ?? host) : undefined;
+    return this.d.shells.list(fqdn);
+  }
+
+  deleteShell(shellId: string): Promise<boolean> {
+    return this.d.shells.deleteById(shellId);
+  }
+
+  /**
+   * Returns one host to the fixture's state (its SQL Servers keep their databases). Its shells
+   * go first: their commands stop, and a provisioning one of them ran is undone.
+   */
   async resetHost(name: string): Promise<HostSummary> {
     const host = this.d.fleet.host(name);
     if (!host) throw new Error(`no host ${name}`);
+    await this.d.shells.closeAll(host.fqdn);
     if (this.isBusy(host)) throw new BusyError([host.fqdn]);
     await this.d.ipam.engine.exclusive(host, async () => this.forget(host));
     await this.seed(host);
@@ -97,6 +114,7 @@ export class EmulatorControl {
 
   /** Returns every host and every simulated SQL Server to the fixture's state, and starts a new concurrency window. */
   async resetFleet(): Promise<HostSummary[]> {
+    await this.d.shells.closeAll();
     const busy = this.d.fleet.hosts.filter((h) => this.isBusy(h)).map((h) => h.fqdn);
     if (busy.length > 0) throw new BusyError(busy);
     for (const h of this.d.fleet.hosts) await this.d.ipam.engine.exclusive(h, async () => this.forget(h));
@@ -139,6 +157,7 @@ export class EmulatorControl {
       configuration: this.d.ipamState.hostConfig<IpamHostConfiguration>(h.fqdn) ?? null,
       busy: this.d.jobs.isHostBusy(h.fqdn),
       jobs: this.d.jobStore.countsForHost(h.fqdn),
+      shells: this.d.shells.list(h.fqdn).length,
     };
   }
 }

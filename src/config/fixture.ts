@@ -44,6 +44,7 @@ export interface FixturePolicy {
   maxBatchItems?: number;
   enumerationContextTimeoutMs?: number;
   maxEnumerationContexts?: number;
+  shell?: { maxShellsPerUser?: number; maxConcurrentOperationsPerUser?: number; idleTimeoutMs?: number; maxMemoryPerShellMB?: number };
 }
 
 export interface FixtureDomain {

@@ -20,6 +20,13 @@ export interface WinRmPolicy {
   /** Idle enumeration contexts are dropped after this long (MS-WSMV 3.1.2: 60 s on Windows). */
   readonly enumerationContextTimeoutMs: number;
   readonly maxEnumerationContexts: number;
+  /** WinRS quotas (winrm/config/winrs; MS-WSMV 2.2.4.42 defaults, IdleTimeout as 2012 R2+ show it). */
+  readonly shell: {
+    readonly maxShellsPerUser: number;
+    readonly maxConcurrentOperationsPerUser: number;
+    readonly idleTimeoutMs: number;
+    readonly maxMemoryPerShellMB: number;
+  };
 }
 
 export const DEFAULT_POLICY: WinRmPolicy = {
@@ -31,6 +38,7 @@ export const DEFAULT_POLICY: WinRmPolicy = {
   maxBatchItems: 32_000,
   enumerationContextTimeoutMs: 60_000,
   maxEnumerationContexts: 1500,
+  shell: { maxShellsPerUser: 30, maxConcurrentOperationsPerUser: 1500, idleTimeoutMs: 7_200_000, maxMemoryPerShellMB: 1024 },
 };
 
 export interface OsInfo {
@@ -138,6 +146,7 @@ function mergePolicy(base: WinRmPolicy, p: FixturePolicy | undefined): WinRmPoli
     maxBatchItems: p.maxBatchItems ?? base.maxBatchItems,
     enumerationContextTimeoutMs: p.enumerationContextTimeoutMs ?? base.enumerationContextTimeoutMs,
     maxEnumerationContexts: p.maxEnumerationContexts ?? base.maxEnumerationContexts,
+    shell: { ...base.shell, ...p.shell },
   };
 }
 

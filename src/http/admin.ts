@@ -49,7 +49,7 @@ export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, contro
       fleet: fleet.name,
       hosts: fleet.hosts.length,
       defaultHost: fleet.defaultHost.fqdn,
-      endpoints: ['GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset'],
+      endpoints: ['GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset', 'GET shells?host=', 'DELETE shells/:id'],
     });
   });
   r.get('/hosts', (_req, res) => {
@@ -88,6 +88,17 @@ export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, contro
     const j = control.job(String(req.params.id));
     if (!j) res.status(404).json({ error: `no job ${req.params.id}` });
     else res.json(jobJson(j));
+  });
+  r.get('/shells', (req, res) => {
+    res.json(control.shells(typeof req.query.host === 'string' ? req.query.host : undefined));
+  });
+  r.delete('/shells/:id', async (req, res, next) => {
+    try {
+      if (await control.deleteShell(String(req.params.id))) res.status(204).end();
+      else res.status(404).json({ error: `no shell ${req.params.id}` });
+    } catch (e) {
+      next(e);
+    }
   });
   r.get('/concurrency', (_req, res) => {
     res.json(control.concurrency());

@@ -45,9 +45,15 @@ function describeUpdate(o: UpdateOutcome): string {
   return o.kind === 'updated' ? `Completed: schema upgraded from ${o.from} to ${o.to}` : 'Completed: nothing changed';
 }
 
-export function submitProvisioning(ipam: IpamService, jobs: JobService, caller: JobCaller, request: ProvisioningRequest): SubmittedJob {
+/** A job and what its run came to, once it has ended (the same rejection as `done` when it failed). */
+export interface SubmittedRun<T> extends SubmittedJob {
+  readonly outcome: Promise<T>;
+}
+
+export function submitProvisioning(ipam: IpamService, jobs: JobService, caller: JobCaller, request: ProvisioningRequest): SubmittedRun<ProvisionOutcome> {
   if (jobs.isHostBusy(caller.host.fqdn)) throw ProvisioningErrors.inProgress(caller.host.fqdn);
-  return jobs.submit({
+  let result: ProvisionOutcome | undefined;
+  const job = jobs.submit({
     host: caller.host.fqdn,
     submittedOn: caller.submittedOn.fqdn,
     operation: 'InvokeIpamServerProvisioning',
@@ -64,19 +70,33 @@ export function submitProvisioning(ipam: IpamService, jobs: JobService, caller: 
         signal: job.signal,
         onProgress: (fraction, step) => job.progress(fraction, step),
       });
+      result = outcome;
       return describeProvision(outcome);
     },
   });
+  return withOutcome(job, () => result as ProvisionOutcome);
 }
 
-export function submitUpdate(ipam: IpamService, jobs: JobService, caller: JobCaller, force: boolean): SubmittedJob {
+export function submitUpdate(ipam: IpamService, jobs: JobService, caller: JobCaller, force: boolean): SubmittedRun<UpdateOutcome> {
   if (jobs.isHostBusy(caller.host.fqdn)) throw ProvisioningErrors.inProgress(caller.host.fqdn);
-  return jobs.submit({
+  let result: UpdateOutcome | undefined;
+  const job = jobs.submit({
     host: caller.host.fqdn,
     submittedOn: caller.submittedOn.fqdn,
     operation: 'UpdateIpamServer',
     owner: ownerOf(caller.requester),
     client: caller.client,
-    work: async () => describeUpdate(await ipam.update({ host: caller.host, requester: caller.requester, force, whatIf: false, events: caller.events })),
+    work: async () => {
+      result = await ipam.update({ host: caller.host, requester: caller.requester, force, whatIf: false, events: caller.events });
+      return describeUpdate(result);
+    },
   });
+  return withOutcome(job, () => result as UpdateOutcome);
+}
+
+/** The job with its run's outcome; a caller that never asks for it must not see an unhandled rejection. */
+function withOutcome<T>(job: SubmittedJob, result: () => T): SubmittedRun<T> {
+  const outcome = job.done.then(result);
+  outcome.catch(() => undefined);
+  return { ...job, outcome };
 }

@@ -12,9 +12,13 @@
 import { CimError, CimStatus, ErrorCategory } from '../cim/errors';
 import type { CimInstance, ResolvedClass } from '../cim/types';
 import { instanceOf } from '../cim/values';
+import { plain } from '../cim/values';
 import { IPAM_VERSION, IPAM_WCF_PORT, IP_ADDRESS_TRACKING, type IpamHostConfiguration } from '../provisioning/model';
+import type { IpamService } from '../provisioning/service';
+import type { SettingOutcome } from '../provisioning/settings';
 import type { IpamState } from '../storage/ipamState';
-import { IPAM_PRODUCT_NAME, PRODUCT_VENDOR } from './ipamServer';
+import { IPAM_PRODUCT_NAME, PRODUCT_VENDOR, isWhatIf } from './ipamServer';
+import { asCim } from './provisioningErrors';
 import type { CimProvider, MethodCall, MethodResult, ProviderContext } from './types';
 
 const PROVISIONING_METHOD = { Automatic: 0, Manual: 1 } as const;
@@ -25,7 +29,10 @@ const SERVER_TYPE_IPAM = 1;
 export class IpamConfigurationProvider implements CimProvider {
   readonly classNames = ['MSFT_IPAM_ServerConfiguration', 'MSFT_IPAM_DBConfig', 'MSFT_IPAM_ServerCapabilities', 'MSFT_IPAM_ConfigLogEntry'];
 
-  constructor(private readonly state: IpamState) {}
+  constructor(
+    private readonly state: IpamState,
+    private readonly ipam: IpamService,
+  ) {}
 
   async enumerateInstances(ctx: ProviderContext, cls: ResolvedClass): Promise<readonly CimInstance[]> {
     const config = this.state.hostConfig<IpamHostConfiguration>(ctx.host.fqdn);
@@ -86,7 +93,43 @@ export class IpamConfigurationProvider implements CimProvider {
     }
   }
 
-  async invokeMethod(_ctx: ProviderContext, call: MethodCall): Promise<MethodResult> {
+  /**
+   * EnableIpamCapability / DisableIpamCapability and SetIpamConfiguration run on the engine
+   * (provisioning/settings.ts) and answer with the updated instance(s) in Output; the other
+   * methods (MoveDatabaseConfig, SetDatabaseConfig, RemoveConfigurationLog) are not served.
+   */
+  invokeMethod(ctx: ProviderContext, call: MethodCall): Promise<MethodResult> {
+    return asCim(() => this.invoke(ctx, call));
+  }
+
+  private async invoke(ctx: ProviderContext, call: MethodCall): Promise<MethodResult> {
+    const base = { host: ctx.host, requester: ctx.principal, force: false, whatIf: isWhatIf(ctx.options), events: ctx.events };
+    const answer = async (outcome: SettingOutcome, cls: string, many: boolean): Promise<MethodResult> => {
+      if (outcome.kind === 'whatIf' || outcome.kind === 'declined') return { returnValue: 0 };
+      const classOf = ctx.registry.getClass(call.cls.namespace, cls);
+      const instances = classOf ? await this.enumerateInstances(ctx, classOf) : [];
+      return { returnValue: 0, out: { Output: many ? instances : (instances[0] ?? null) } };
+    };
+    switch (call.method.name) {
+      case 'EnableIpamCapability':
+      case 'DisableIpamCapability': {
+        const capability = plain(call.params.get('Capability'));
+        const name = capability === 1 ? IP_ADDRESS_TRACKING : String(capability ?? '');
+        const outcome = await this.ipam.setCapability({ ...base, capability: name, enable: call.method.name === 'EnableIpamCapability' });
+        return answer(outcome, 'MSFT_IPAM_ServerCapabilities', true);
+      }
+      case 'SetIpamConfiguration': {
+        const port = plain(call.params.get('Port')) as number | null;
+        const method = plain(call.params.get('ProvisioningMethod')) as number | null;
+        const prefix = plain(call.params.get('GpoPrefix')) as string | null;
+        const request = {
+          ...(port !== null && port !== undefined ? { port } : {}),
+          ...(method !== null && method !== undefined ? { provisioningMethod: method === PROVISIONING_METHOD.Automatic ? ('Automatic' as const) : ('Manual' as const) } : {}),
+          ...(prefix !== null && prefix !== undefined ? { gpoPrefix: prefix } : {}),
+        };
+        return answer(await this.ipam.setConfiguration({ ...base, request }), 'MSFT_IPAM_ServerConfiguration', false);
+      }
+    }
     throw new CimError({
       status: CimStatus.NOT_SUPPORTED,
       message: `${call.cls.name}.${call.method.name} is not implemented in this version of the emulator.`,

@@ -6,6 +6,7 @@ import type { FleetHost } from '../fleet/fleet';
 import type { EventSink } from './events';
 import { ProvisioningEngine, type EngineDeps, type ProvisionInput, type ProvisionOutcome, type Requester } from './engine';
 import { validateProvisioningParameters, type RawProvisioningParameters } from './parameters';
+import { setCapability, setConfiguration, type ConfigurationRequest, type SettingInput, type SettingOutcome } from './settings';
 import { updateIpamServer, type UpdateInput, type UpdateOutcome } from './update';
 
 const SYSTEM: Requester = { name: 'SYSTEM', authority: 'NT AUTHORITY', groups: [] };
@@ -25,6 +26,16 @@ export class IpamService {
 
   update(input: UpdateInput): Promise<UpdateOutcome> {
     return updateIpamServer(this.engine, this.deps, input);
+  }
+
+  /** Enable-/Disable-IpamCapability. */
+  setCapability(input: SettingInput & { readonly capability: string; readonly enable: boolean }): Promise<SettingOutcome> {
+    return setCapability(this.engine, this.deps, input);
+  }
+
+  /** Set-IpamConfiguration's -Port and -ProvisioningMethod/-GpoPrefix. */
+  setConfiguration(input: SettingInput & { readonly request: ConfigurationRequest }): Promise<SettingOutcome> {
+    return setConfiguration(this.engine, this.deps, input);
   }
 
   recover(): ReturnType<ProvisioningEngine['recover']> {

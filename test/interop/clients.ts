@@ -8,12 +8,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** Everything the interop suites need, in one command (reference/clients.md). */
-export const INSTALL_ALL = 'apt-get install -y python3-winrm python3-requests-ntlm wsl uuid-runtime';
+export const INSTALL_ALL =
+  'apt-get install -y python3-winrm python3-requests-ntlm wsl uuid-runtime ansible-core golang-github-masterzen-winrm-dev; python3 -m pip install pypsrp';
 
-/** The Debian packages that provide each client and what it runs. */
+/** How to install each client (Debian packages, or PyPI) and what it runs. */
 const DEBIAN_PACKAGES: Readonly<Record<string, string>> = {
-  pywinrm: 'python3-winrm python3-requests-ntlm',
-  wsl: 'wsl uuid-runtime curl libxml2-utils',
+  pywinrm: 'apt-get install -y python3-winrm python3-requests-ntlm',
+  wsl: 'apt-get install -y wsl uuid-runtime curl libxml2-utils',
+  ansible: 'apt-get install -y ansible-core python3-winrm',
+  'go-winrm': 'apt-get install -y golang-github-masterzen-winrm-dev (and Go on PATH)',
+  pypsrp: 'python3 -m pip install pypsrp',
 };
 
 /** True when `cmd` (a name looked up on PATH, or a path) is an executable file. */
@@ -61,7 +65,7 @@ export function requireOrSkip(name: string, available: boolean, missing: readonl
         test(`${name} is installed`, () => {
           throw new Error(
             `REQUIRE_INTEROP=1 but the real client ${what} is not installed. ` +
-              `Install the Debian package(s): apt-get install -y ${packages}  (all interop clients: ${INSTALL_ALL})`,
+              `Install: ${packages}  (all interop clients: ${INSTALL_ALL})`,
           );
         });
       });
@@ -70,7 +74,7 @@ export function requireOrSkip(name: string, available: boolean, missing: readonl
   console.warn(
     `${bar}\n!!! INTEROP TESTS SKIPPED: ${what} is not installed on this machine.\n` +
       `!!! These tests prove the emulator works with a real client; nothing was checked.\n` +
-      `!!! Install: apt-get install -y ${packages}\n!!! (all interop clients: ${INSTALL_ALL})\n` +
+      `!!! Install: ${packages}\n!!! (all interop clients: ${INSTALL_ALL})\n` +
       `!!! Set REQUIRE_INTEROP=1 to make a missing client a failure.\n${bar}`,
   );
   // Skipped, not passed: the client is absent and REQUIRE_INTEROP is not set (warned above).
