@@ -63,7 +63,11 @@ export class ParserBase {
 
   /** Consumes `token` (which must be the current peek), recording any error it carries. */
   protected consume(token: Token): Token {
-    if (token.error) this.report(token.error);
+    if (token.error) {
+      this.report(token.error);
+      // Too deep is too deep: nothing after it is worth parsing.
+      if (token.error.id === 'ScriptTooComplicated') throw new ParseAbort(token.error.id);
+    }
     this.pos = token.end;
     if (token.kind !== 'EOF') this.lastEnd = token.end;
     return token;
