@@ -76,7 +76,8 @@ export class ScriptFunction {
     readonly name: string,
     readonly body: A.ScriptBlock,
     readonly source: SourceText,
-    declared: readonly A.Parameter[],
+    /** The parameters as written (`function f($a)` or `param($a)`), for their default values. */
+    readonly declared: readonly A.Parameter[],
     exec: Exec,
     readonly isFilter = false,
   ) {
@@ -173,7 +174,6 @@ export async function bindFunctionScope(fn: ScriptFunction, scope: Scope, exec: 
   if (common.whatIf !== undefined) scope.set('WhatIfPreference', common.whatIf);
   if (common.confirm !== undefined) scope.set('ConfirmPreference', new PsEnum('System.Management.Automation.ConfirmImpact', common.confirm ? 'Low' : 'None', common.confirm ? 1 : 0));
   const inner: Exec = { ...exec, scope, source: fn.source };
-  const declared = fn.body.param?.parameters ?? [];
   for (const p of fn.parameters) {
     const type = fn.parameterTypes.get(p.name.toLowerCase());
     let value: PsValue;
@@ -181,7 +181,7 @@ export async function bindFunctionScope(fn: ScriptFunction, scope: Scope, exec: 
       value = bound.values.get(p.name) as PsValue;
       psBound.set(p.name, value);
     } else {
-      const node = declared.find((d) => d.name.toLowerCase() === p.name.toLowerCase());
+      const node = fn.declared.find((d) => d.name.toLowerCase() === p.name.toLowerCase());
       if (node?.defaultValue) value = await evalExpr(node.defaultValue, inner);
       else if (p.type === 'switch') value = new PsSwitch(false);
       else value = null;

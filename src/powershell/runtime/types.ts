@@ -4,6 +4,7 @@
  * engine's own and those of loaded modules' parameters). A name the table does
  * not know is "Unable to find type [X]." as in PowerShell.
  */
+import { ERROR_CATEGORIES } from './values';
 
 export interface PsEnumType {
   readonly values: ReadonlyArray<readonly [name: string, value: number]>;
@@ -122,6 +123,7 @@ export const BUILTIN_ENUMS: Readonly<Record<string, PsEnumType>> = {
       ['Suspend', 5],
     ],
   },
+  'System.Management.Automation.ErrorCategory': { values: ERROR_CATEGORIES.map((name, i) => [name, i] as const) },
   'System.Management.Automation.ConfirmImpact': {
     values: [
       ['None', 0],
@@ -153,7 +155,7 @@ export class TypeRegistry {
 
   /** Makes an enum nameable ([Microsoft.Windows.Ipam.ProvisioningMethod]::Automatic). */
   registerEnum(fullName: string, values: ReadonlyArray<readonly [string, number]>): void {
-    if (!this.#byName.has(fullName.toLowerCase())) this.add(fullName, { values });
+    if (!this.#byName.get(fullName.toLowerCase())?.enum) this.add(fullName, { values });
   }
 
   /** The type a script names; undefined when unknown. Tolerates a missing "System." and spaces. */
