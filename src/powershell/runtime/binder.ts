@@ -73,8 +73,6 @@ export interface BinderHost {
   readonly types: TypeRegistry;
   /** Where the command is, for errors that are about the command as a whole. */
   readonly commandAt: ScriptPosition;
-  /** Whether a prompt could be answered (credential prompts are refused in either case; see docs). */
-  readonly interactive: boolean;
 }
 
 const NON_INTERACTIVE = 'Windows PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.';

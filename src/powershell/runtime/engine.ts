@@ -47,6 +47,9 @@ export const YIELD_EVERY = 512;
 /** Nested script block invocations (functions, `& {}`, ForEach-Object blocks) before CallDepthOverflow. */
 export const MAX_CALL_DEPTH = 1000;
 
+/** Statements finally blocks may still run once the script is being stopped (about_Try_Catch_Finally: they run on Ctrl+C). */
+export const FINALLY_GRACE = 10_000;
+
 /** $MaximumErrorCount: how many records $Error keeps. */
 export const MAX_ERROR_COUNT = 256;
 
@@ -69,6 +72,10 @@ export class Engine {
   /** Counts errors written (whatever the preference), so a pipeline can tell it wrote one ($? false). */
   errorsWritten = 0;
   #ticks = 0;
+  /** > 0 while a finally block runs: it runs even when the script is being stopped. */
+  finallyDepth = 0;
+  /** Statements a finally block may run after a stop, so one that loops forever still ends. */
+  #graceAfterStop = FINALLY_GRACE;
 
   constructor(readonly options: PsSessionOptions) {
     this.rootSink = hostSink(options.streams);
@@ -98,7 +105,9 @@ export class Engine {
 
   /** Throws PipelineStoppedError when the session's signal has fired. */
   checkStopped(): void {
-    if (this.options.signal.aborted) throw new PipelineStoppedError();
+    if (!this.options.signal.aborted) return;
+    if (this.finallyDepth > 0 && this.#graceAfterStop-- > 0) return;
+    throw new PipelineStoppedError();
   }
 
   /**

@@ -34,7 +34,8 @@ export class PsRuntimeError extends Error {
   recorded = false;
 
   constructor(
-    readonly record: PsErrorRecord,
+    /** The record; given a position by the statement it unwinds through when it has none. */
+    public record: PsErrorRecord,
     readonly options: RuntimeErrorOptions = {},
   ) {
     super(record.message);

@@ -35,13 +35,15 @@ export async function execStatements(block: A.StatementBlock | undefined, exec: 
       await execStatement(statement, exec, emit);
     } catch (e) {
       if (!(e instanceof PsRuntimeError)) throw e;
-      handleStatementError(e, exec);
+      handleStatementError(e, exec, statement);
     }
   }
 }
 
 /** What happens to a terminating error at the statement that raised it (see the file comment). */
-export function handleStatementError(e: PsRuntimeError, exec: Exec): void {
+export function handleStatementError(e: PsRuntimeError, exec: Exec, statement: A.Statement): void {
+  // An error without a position gets the statement's (ExceptionHandlingOps: UpdateExceptionErrorRecordPosition).
+  e.record = withPosition(e.record, at(exec, statement));
   exec.engine.recordError(e);
   exec.engine.questionMark = false;
   if (exec.tryDepth > 0 || e.options.stop) throw e;
@@ -274,7 +276,14 @@ async function execTry(s: A.Try, exec: Exec, emit: Emit): Promise<void> {
       else exec.scope.remove('_');
     }
   } finally {
-    if (s.finallyBody) await execStatements(s.finallyBody, exec, emit);
+    if (s.finallyBody) {
+      exec.engine.finallyDepth++;
+      try {
+        await execStatements(s.finallyBody, exec, emit);
+      } finally {
+        exec.engine.finallyDepth--;
+      }
+    }
   }
 }
 

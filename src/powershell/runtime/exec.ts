@@ -69,6 +69,8 @@ export function getVariable(exec: Exec, name: string): PsValue {
       return exec.engine.questionMark;
     case 'error':
       return exec.engine.errorList;
+    case 'psitem':
+      return exec.scope.lookup('_')?.value ?? null;
   }
   const { qualifier, bare } = splitQualifier(name);
   if (qualifier === 'env') return exec.engine.getEnv(bare) ?? null;

@@ -326,7 +326,7 @@ function dateMethod(d: PsDateTime, name: string, args: readonly PsValue[]): PsVa
   }
 }
 
-function objectMethod(ctx: OperatorContext, o: PsObject, name: string, args: readonly PsValue[]): PsValue | undefined {
+function objectMethod(o: PsObject, name: string, args: readonly PsValue[]): PsValue | undefined {
   const type = o.typeNames[0] ?? '';
   if (type === 'System.Management.Automation.PSCredential' && name === 'getnetworkcredential') {
     const user = toStringPs(o.get('UserName') ?? null);
@@ -349,7 +349,6 @@ function objectMethod(ctx: OperatorContext, o: PsObject, name: string, args: rea
   }
   if (name === 'tostring') return toStringPs(o);
   if (name === 'psobject') return o;
-  void ctx;
   return undefined;
 }
 
@@ -364,7 +363,7 @@ export async function invokeMethod(ctx: MethodContext, target: PsValue, name: st
   else if (Array.isArray(target)) result = await arrayMethod(ctx, target, lower, args);
   else if (target instanceof PsHashtable) result = hashtableMethod(ctx, target, lower, args);
   else if (target instanceof PsDateTime) result = dateMethod(target, lower, args);
-  else if (target instanceof PsObject) result = (await objectBehaviors.get(target)?.(name, args)) ?? objectMethod(ctx, target, lower, args);
+  else if (target instanceof PsObject) result = (await objectBehaviors.get(target)?.(name, args)) ?? objectMethod(target, lower, args);
   else if (typeof target === 'number') {
     if (lower === 'tostring') result = args.length ? formatValue(target, toStringPs(args[0])) : toStringPs(target);
     else if (lower === 'compareto') result = Math.sign(target - (toNumber(args[0] ?? null) as number));

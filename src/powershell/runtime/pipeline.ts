@@ -181,7 +181,7 @@ async function createProcessor(cmd: A.Command, exec: Exec, expectsInput: boolean
       // The sink needs the processor's output, which exists only once it is constructed: bind through a forwarder.
       const holder: { target?: Processor } = {};
       const sink = redirectedSink(exec.sink, cmd.redirections, (v) => (holder.target ? holder.target.push(v) : output.push(v)));
-      const p = new CmdletProcessor(resolved.command, resolved.module, exec, position, resolved.invokedAs, args, expectsInput, sink, coreModules);
+      const p = new CmdletProcessor(resolved.command, resolved.module, exec, position, args, expectsInput, sink, coreModules);
       holder.target = p;
       if (cmd.redirections.some(discardsOutput)) p.discardOutput = true;
       return p;

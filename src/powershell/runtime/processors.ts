@@ -63,7 +63,6 @@ export class CmdletProcessor extends Processor {
     readonly module: PsModule,
     readonly exec: Exec,
     position: ScriptPosition,
-    invokedAs: string,
     args: readonly BindArgument[],
     expectsInput: boolean,
     sink: StreamSink,
@@ -75,11 +74,10 @@ export class CmdletProcessor extends Processor {
     const errorSource = m.implementingType ?? m.name;
     this.#binder = new ParameterBinder(
       { name: m.name, errorSource, parameters: m.parameters, defaultParameterSet: m.defaultParameterSet, supportsShouldProcess: m.supportsShouldProcess, commonParameters: true, collectsUnbound: false },
-      { types: exec.engine.types, commandAt: position, interactive: exec.engine.interactive },
+      { types: exec.engine.types, commandAt: position },
     );
     this.#bound = this.#binder.bindArguments(args, expectsInput);
     // Errors name the command itself ("Write-Output : …") even when an alias invoked it.
-    void invokedAs;
     this.ctx = new CommandContext(m, errorSource, invocationAt(position, m.name) as CommandInvocation, exec, sink, this.#bound.common, new Bound(this.#bound.sets[0], this.#bound.values), this.push, {
       coreModules,
       stopUpstream: () => {
@@ -157,7 +155,7 @@ export class FunctionProcessor extends Processor {
   ) {
     super();
     this.sink = sink;
-    this.#binder = new ParameterBinder(fn.bindable(), { types: exec.engine.types, commandAt: position, interactive: exec.engine.interactive });
+    this.#binder = new ParameterBinder(fn.bindable(), { types: exec.engine.types, commandAt: position });
     this.#bound = this.#binder.bindArguments(args, expectsInput);
   }
 

@@ -4,7 +4,7 @@
  * function's own preferences (which -WhatIf, -Confirm, -ErrorAction set in its scope).
  */
 import { isTrue, toStringPs } from './conversions';
-import { PsRuntimeError } from './errors';
+import { PsRuntimeError, runtimeError } from './errors';
 import { type Exec, preference } from './exec';
 import { objectBehaviors, VOID } from './methods';
 import type { ScriptFunction } from './functions';
@@ -19,7 +19,21 @@ export function makeScriptCmdlet(fn: ScriptFunction, exec: Exec, parameterSetNam
     text: 'System.Management.Automation.PSScriptCmdlet',
   });
   const variable = (name: string): PsValue | undefined => exec.scope.lookup(name)?.value;
-  const prompt = async (caption: string, message: string): Promise<boolean> => exec.engine.prompt(caption, message, { commandName: fn.name, errorSource: fn.name });
+  /** A prompt from script code: a refusal surfaces as the method call's exception, as in PowerShell. */
+  const prompt = async (method: string, argc: number, caption: string, message: string): Promise<boolean> => {
+    try {
+      return await exec.engine.prompt(caption, message);
+    } catch (e) {
+      if (!(e instanceof PsRuntimeError)) throw e;
+      throw runtimeError({
+        message: `Exception calling "${method}" with "${argc}" argument(s): "${e.record.message}"`,
+        errorId: 'PSInvalidOperationException',
+        category: 'NotSpecified',
+        exceptionType: 'System.Management.Automation.MethodInvocationException',
+        innerExceptionType: 'System.Management.Automation.PSInvalidOperationException',
+      });
+    }
+  };
   const behavior: Behavior = async (name, args) => {
     const arg = (i: number): string => toStringPs(args[i] ?? null);
     switch (name.toLowerCase()) {
@@ -34,10 +48,10 @@ export function makeScriptCmdlet(fn: ScriptFunction, exec: Exec, parameterSetNam
         const prefName = (pref instanceof PsEnum ? pref.name : toStringPs(pref ?? 'High')).toLowerCase();
         const impact = IMPACT[(fn.confirmImpact ?? 'Medium').toLowerCase()];
         if (prefName === 'none' || impact < (IMPACT[prefName] ?? 3)) return true;
-        return prompt('Confirm', `Are you sure you want to perform this action?\nPerforming the operation "${action}" on target "${target}".`);
+        return prompt('ShouldProcess', args.length, 'Confirm', `Are you sure you want to perform this action?\nPerforming the operation "${action}" on target "${target}".`);
       }
       case 'shouldcontinue':
-        return prompt(arg(1), arg(0));
+        return prompt('ShouldContinue', args.length, arg(1), arg(0));
       case 'writeerror':
       case 'throwterminatingerror': {
         const record = args[0];

@@ -205,9 +205,11 @@ describe('stopping', () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 50);
     const started = Date.now();
-    const r = await run('try { Start-Sleep -Seconds 30 } finally { $global:cleaned = 1 }', { signal: ac.signal });
+    const r = await run('try { Start-Sleep -Seconds 30 } finally { Write-Host "cleaned up" }; "not reached"', { signal: ac.signal });
     expect(r.stopped).toBe(true);
     expect(Date.now() - started).toBeLessThan(2000);
+    expect(r.information.map((i) => i.text)).toEqual(['cleaned up']);
+    expect(r.lines).toEqual([]);
   });
 
   it('keeps state between runs of one session, one run at a time', async () => {
