@@ -8,6 +8,7 @@ import type { PsCommand, PsCommandContext } from '../runtime/commands';
 import { ConversionFailure, toNumber, toStringPs } from '../runtime/conversions';
 import { formatDate } from '../runtime/dateFormat';
 import { hasVariable, getVariable, setVariable } from '../runtime/exec';
+import { invokeScriptBlockValue, scriptBlockFromText } from '../runtime/functions';
 import { getProperty } from '../runtime/members';
 import { construct } from '../runtime/objects';
 import { compareValues } from '../runtime/operators';
@@ -337,4 +338,24 @@ const setVariableCommand = cmdlet(
   },
 );
 
-export const UTILITY_COMMANDS: readonly PsCommand[] = [sortObject, measureObject, startSleep, newObject, getDate, getVariableCommand, setVariableCommand];
+const invokeExpression = cmdlet(
+  UTILITY,
+  { name: 'Invoke-Expression', implementingType: 'Microsoft.PowerShell.Commands.InvokeExpressionCommand', aliases: ['iex'], parameters: [param('Command', 'string', { position: 0, mandatory: true, pipeline: true })] },
+  {
+    async process(ctx) {
+      let block;
+      try {
+        block = scriptBlockFromText(text(ctx, 'Command') ?? '');
+      } catch (e) {
+        // The parse error, attributed to Invoke-Expression ("Invoke-Expression : At line:1 char:…").
+        if (!(e instanceof PsRuntimeError)) throw e;
+        const { invocation: _none, commandName: _source, ...init } = e.record.init;
+        throw new PsRuntimeError(ctx.errorRecord({ ...init, activity: 'Invoke-Expression', reason: 'ParseException' }));
+      }
+      // The text runs in the caller's scope, as if it were written there.
+      for (const v of await invokeScriptBlockValue(engineOf(ctx).exec, block, { args: [], dotSource: true })) ctx.writeObject(v);
+    },
+  },
+);
+
+export const UTILITY_COMMANDS: readonly PsCommand[] = [invokeExpression, sortObject, measureObject, startSleep, newObject, getDate, getVariableCommand, setVariableCommand];

@@ -10,8 +10,8 @@ import { getProperty, setProperty } from './members';
 import { invokeMethod, VOID, type MethodContext } from './methods';
 import * as ops from './operators';
 import { execStatements, statementValue } from './evaluator';
-import { invokeScriptBlockValue } from './functions';
-import { invokeStatic, staticProperty, type StaticContext } from './staticMembers';
+import { invokeScriptBlockValue, scriptBlockFromText } from './functions';
+import { invokeStatic, setStaticProperty, staticProperty, type StaticContext } from './staticMembers';
 import type { PsType } from './types';
 import { PsHashtable, PsScriptBlock, PsTypeLiteral, type PsValue } from './values';
 
@@ -36,6 +36,7 @@ export function operatorContext(exec: Exec, position?: ScriptPosition): StaticCo
     getEnv: (n) => exec.engine.getEnv(n),
     setEnv: (n, v) => exec.engine.setEnv(n, v),
     invokeScriptBlock: (block, dollarUnder, args) => invokeScriptBlockValue(exec, block, { dollarUnder, args, dotSource: false }),
+    createScriptBlock: (text) => scriptBlockFromText(text),
   };
 }
 
@@ -351,8 +352,13 @@ export async function assignTo(target: A.Expression, value: PsValue, exec: Exec)
       return;
     }
     case 'MemberAccess': {
-      const obj = await evalExpr(target.target, exec);
       const name = await memberName(target.member, exec);
+      if (target.isStatic) {
+        const type = await staticTarget(target.target, exec);
+        if (setStaticProperty(type, name)) return;
+        throw runtimeError({ message: `'${name}' is a ReadOnly property.`, errorId: 'PropertyAssignmentException', category: 'InvalidOperation', at: at(exec, target) });
+      }
+      const obj = await evalExpr(target.target, exec);
       setProperty(obj, name, value, at(exec, target));
       return;
     }

@@ -9,9 +9,11 @@ import type { BindResult, BindableCommand } from './binder';
 import { ALL_PARAMETER_SETS, type PsParameter, type PsParameterInSet, type PsParameterType } from './commands';
 import { isTrue, toStringPs } from './conversions';
 import { MAX_CALL_DEPTH } from './engine';
-import { ReturnSignal, runtimeError } from './errors';
+import { PsRuntimeError, ReturnSignal, runtimeError } from './errors';
+import { parseScript } from '../language/parser';
+import { PsParseError } from '../language/parseErrors';
 import { at, type Emit, type Exec, setVariable } from './exec';
-import { evalExpr, resolveType, scriptBlockBody } from './expressions';
+import { evalExpr, resolveType, scriptBlockBody, type ScriptBlockBody } from './expressions';
 import { execStatements } from './evaluator';
 import { Scope } from './scope';
 import { makeScriptCmdlet } from './scriptCmdlet';
@@ -146,6 +148,20 @@ export function defineFunction(def: A.FunctionDefinition, exec: Exec): void {
 export function scriptBlockFunction(block: PsScriptBlock, exec: Exec): ScriptFunction {
   const body = scriptBlockBody(block);
   return new ScriptFunction('<ScriptBlock>', body.node, body.source, body.node.param?.parameters ?? [], { ...exec, source: body.source });
+}
+
+/**
+ * A script block from text ([scriptblock]::Create, Invoke-Expression). A parse error is
+ * thrown as a terminating error carrying the ParseException record.
+ */
+export function scriptBlockFromText(text: string): PsScriptBlock {
+  try {
+    const parsed = parseScript(text);
+    return new PsScriptBlock({ node: parsed.ast, source: parsed.source } satisfies ScriptBlockBody, text);
+  } catch (e) {
+    if (e instanceof PsParseError) throw new PsRuntimeError(e.toErrorRecord());
+    throw e;
+  }
 }
 
 /** Enters a script block invocation; past MAX_CALL_DEPTH: "The script failed due to call depth overflow." */

@@ -16,6 +16,8 @@ import { PsDateTime, PsEnum, PsObject, PsTypeLiteral, type PsValue } from './val
 
 export interface StaticContext extends MethodContext {
   readonly machine: PsMachine;
+  /** [scriptblock]::Create(text): parses it; a parse error is thrown as its ErrorRecord. */
+  createScriptBlock(text: string): PsValue;
   getEnv(name: string): string | undefined;
   setEnv(name: string, value: string | undefined): void;
 }
@@ -83,6 +85,9 @@ export function staticProperty(ctx: StaticContext, type: PsType, name: string): 
       return 2;
     case 'system.environment::osversion':
       return new PsObject(['System.OperatingSystem', 'System.Object'], [['Platform', new PsEnum('System.PlatformID', 'Win32NT', 2)], ['VersionString', 'Microsoft Windows NT 10.0.20348.0']], { text: 'Microsoft Windows NT 10.0.20348.0' });
+    case 'system.console::outputencoding':
+    case 'system.console::inputencoding':
+      return encoding('utf8');
     case 'system.text.encoding::utf8':
       return encoding('utf8');
     case 'system.text.encoding::unicode':
@@ -108,6 +113,14 @@ function pathCombine(parts: readonly string[]): string {
     else out = out === '' || out.endsWith('\\') ? out + p : `${out}\\${p}`;
   }
   return out;
+}
+
+/**
+ * `[type]::Name = value` for the static properties scripts set on a console host
+ * ([Console]::OutputEncoding); the engine has no console, so the value is accepted and not kept.
+ */
+export function setStaticProperty(type: PsType, name: string): boolean {
+  return type.fullName === 'System.Console' && /^(output|input)encoding$/i.test(name);
 }
 
 /** `[type]::Method(args)`. */
@@ -227,6 +240,8 @@ export async function invokeStatic(ctx: StaticContext, type: PsType, name: strin
     case 'system.array::reverse':
       if (Array.isArray(args[0])) args[0].reverse();
       return null;
+    case 'system.management.automation.scriptblock::create':
+      return ctx.createScriptBlock(s(0));
     case 'system.enum::getnames':
     case 'system.enum::getvalues': {
       const t = args[0] instanceof PsTypeLiteral ? ctx.types.resolve(args[0].fullName) : undefined;
