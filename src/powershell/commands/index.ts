@@ -7,6 +7,7 @@
  */
 import type { PsCommand, PsModule } from '../runtime/commands';
 import { MANAGEMENT_COMMANDS } from './management';
+import { MEMBER_COMMANDS } from './members';
 import { CORE_VIEWS, MODULE_COMMANDS } from './modules';
 import { SECURITY_COMMANDS } from './security';
 import { selectObject } from './selectObject';
@@ -20,7 +21,7 @@ function byModule(commands: readonly PsCommand[], module: string): PsCommand[] {
 
 /** New module objects each call: a session may hold its own. */
 export function coreModules(): PsModule[] {
-  const all: PsCommand[] = [...WRITE_COMMANDS, OUT_NULL, selectObject, whereObject, forEachObject, ...UTILITY_COMMANDS, ...MODULE_COMMANDS, ...MANAGEMENT_COMMANDS, ...SECURITY_COMMANDS];
+  const all: PsCommand[] = [...WRITE_COMMANDS, OUT_NULL, selectObject, whereObject, forEachObject, ...UTILITY_COMMANDS, ...MODULE_COMMANDS, ...MANAGEMENT_COMMANDS, ...SECURITY_COMMANDS, ...MEMBER_COMMANDS];
   return [
     { name: 'Microsoft.PowerShell.Core', version: '3.0.0.0', moduleType: 'Manifest', commands: byModule(all, 'Microsoft.PowerShell.Core'), views: CORE_VIEWS },
     { name: 'Microsoft.PowerShell.Utility', version: '3.1.0.0', moduleType: 'Manifest', commands: byModule(all, 'Microsoft.PowerShell.Utility') },

@@ -475,7 +475,8 @@ export class ParameterBinder {
 
 /** Whether a value is already of a parameter's type (binding it needs no conversion). */
 function takesAsIs(type: PsParameter['type'], v: PsValue): boolean {
-  if (typeof type !== 'string') return v instanceof PsEnum && v.typeName === type.enum;
+  // An enum takes one of its own names as readily as a string parameter takes a string.
+  if (typeof type !== 'string') return (v instanceof PsEnum && v.typeName === type.enum) || (typeof v === 'string' && type.values.some(([n]) => n.toLowerCase() === v.toLowerCase()));
   switch (type) {
     case 'scriptblock':
       return v instanceof PsScriptBlock;

@@ -14,6 +14,9 @@ import { Engine, type PsSessionOptions } from './engine';
 import { BreakSignal, ContinueSignal, ExitSignal, PipelineStoppedError, PsRuntimeError, ReturnSignal, runtimeError } from './errors';
 import type { Exec } from './exec';
 import { execStatements } from './evaluator';
+import { ParameterBinder } from './binder';
+import { bindFunctionScope, ScriptFunction } from './functions';
+import type { ScriptBlock } from '../language/ast';
 import { setCoreModules } from './pipeline';
 import { consoleHost, psVersionTable } from './psVersion';
 import { BUILTIN_ENUMS } from './types';
@@ -32,6 +35,14 @@ function actionPreference(name: string): PsEnum {
   const values = BUILTIN_ENUMS['System.Management.Automation.ActionPreference'].values;
   const v = values.find(([n]) => n === name) ?? values[2];
   return new PsEnum('System.Management.Automation.ActionPreference', v[0], v[1]);
+}
+
+/** A script's own param(...) block: no arguments come with -Command, so defaults apply (and mandatory ones fail). */
+async function bindScriptParameters(ast: ScriptBlock, exec: Exec): Promise<void> {
+  const fn = new ScriptFunction('<script>', ast, exec.source, ast.param?.parameters ?? [], exec);
+  const at = { source: exec.source, extent: ast.param?.extent ?? ast.extent };
+  const bound = new ParameterBinder(fn.bindable(), { types: exec.engine.types, commandAt: at }).bindArguments([], false);
+  await bindFunctionScope(fn, exec.scope, exec, bound);
 }
 
 export class PsSession {
@@ -115,6 +126,7 @@ export class PsSession {
     engine.callDepth = 0;
     try {
       if (engine.signal.aborted) throw new PipelineStoppedError();
+      if (parsed.ast.param) await bindScriptParameters(parsed.ast, exec);
       await execStatements(parsed.ast.begin, exec, emit);
       await execStatements(parsed.ast.process, exec, emit);
       await execStatements(parsed.ast.end, exec, emit);

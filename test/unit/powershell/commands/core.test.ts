@@ -248,6 +248,16 @@ describe('credentials and other objects', () => {
     expect((await onlyError('Get-ChildItem C:\\nope')).message).toBe("Cannot find path 'C:\\nope' because it does not exist.");
   });
 
+  it('Add-Member adds note properties (classic and -NotePropertyName forms) and refuses to overwrite without -Force', async () => {
+    expect(await lines('$o = [pscustomobject]@{a = 1}; $o | Add-Member NoteProperty b 2; $o | Add-Member -NotePropertyName c -NotePropertyValue 3 -PassThru | ForEach-Object c; $o.b')).toEqual(['3', '2']);
+    expect((await onlyError('$o = [pscustomobject]@{a = 1}; $o | Add-Member -NotePropertyName a -NotePropertyValue 9')).init.errorId).toBe('MemberAlreadyExists');
+    expect(await lines('$o = [pscustomobject]@{a = 1}; $o | Add-Member -NotePropertyName a -NotePropertyValue 9 -Force; $o.a')).toEqual(['9']);
+  });
+
+  it('Set-StrictMode is accepted', async () => {
+    expect(await lines('Set-StrictMode -Version Latest; "ok"')).toEqual(['ok']);
+  });
+
   it('Start-Sleep waits', async () => {
     const started = Date.now();
     await lines('Start-Sleep -Milliseconds 50');

@@ -22,6 +22,13 @@ describe('PsSession', () => {
     expect((await run('$Host')).output[0]).toBeInstanceOf(PsObject);
   });
 
+  it("gives a script's own param() block its defaults and refuses a missing mandatory parameter", async () => {
+    expect(await lines('param($Name = "World", [int]$Count = "2") "Hello $Name x$($Count + 1)"')).toEqual(['Hello World x3']);
+    const r = await run('param([Parameter(Mandatory)]$Path) "ran"');
+    expect(r.errors[0].init.errorId).toBe('MissingMandatoryParameter');
+    expect(r.exitCode).toBe(1);
+  });
+
   it('keeps functions and variables between runs', async () => {
     const { session, take } = recordingSession();
     await session.run('function Get-Twice($x) { $x * 2 }; $base = 21');
