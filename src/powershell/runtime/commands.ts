@@ -37,6 +37,8 @@ export interface PsParameterInSet {
   readonly position?: number;
   readonly valueFromPipeline?: boolean;
   readonly valueFromPipelineByPropertyName?: boolean;
+  /** Takes every positional argument no other parameter takes (Write-Output a b c), as an array. */
+  readonly valueFromRemainingArguments?: boolean;
 }
 
 export interface PsParameter {
@@ -54,6 +56,8 @@ export interface PsParameter {
   readonly validateRange?: readonly [number, number];
   /** [ValidateNotNullOrEmpty()]. */
   readonly validateNotNullOrEmpty?: boolean;
+  /** [AllowNull()] [AllowEmptyString()] [AllowEmptyCollection()]: a mandatory parameter that accepts $null, '' and @(). */
+  readonly allowNull?: boolean;
 }
 
 export const ALL_PARAMETER_SETS = '__AllParameterSets';
@@ -72,6 +76,12 @@ export interface PsCommandMetadata {
   readonly confirmImpact?: 'None' | 'Low' | 'Medium' | 'High';
   /** Aliases that name this command (e.g. 'select' for Select-Object, '%' and 'foreach' for ForEach-Object). */
   readonly aliases?: readonly string[];
+  /**
+   * A binary cmdlet's .NET class ('Microsoft.PowerShell.Commands.WriteOutputCommand'): what PowerShell
+   * appends to the FullyQualifiedErrorId of the command's errors. Undefined: the command's name
+   * (as for CDXML and script functions: 'WIN32 8,Add-IpamRange').
+   */
+  readonly implementingType?: string;
 }
 
 /** The parameters as bound: converted values by declared name (absent ones are not there). */
@@ -153,6 +163,8 @@ export interface PsCommandContext {
   getVariable(name: string): PsValue | undefined;
   /** Invokes a script block (Where-Object, ForEach-Object) with $_ set to `dollarUnder` and args; returns its output. */
   invokeScriptBlock(block: PsValue, dollarUnder: PsValue | undefined, args?: readonly PsValue[]): Promise<PsValue[]>;
+  /** The format views of the modules loaded in the session (for Out-Default, Format-Table, Format-List). */
+  getFormatViews(): readonly PsFormatView[];
 }
 
 /**
