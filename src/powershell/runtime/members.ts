@@ -3,6 +3,7 @@
  * PowerShell does), strings, arrays (Count/Length, else member enumeration),
  * dates, error records and type literals; and assignment to them.
  */
+import { positionMessage } from '../language/extent';
 import { dateFields } from './conversions';
 import { runtimeError, type ScriptPosition } from './errors';
 import type { PsType } from './types';
@@ -78,7 +79,7 @@ function invocationInfoObject(record: PsErrorRecord): PsValue {
       ['OffsetInLine', inv.column],
       ['Line', inv.lineText],
       ['ScriptName', inv.scriptName ?? ''],
-      ['PositionMessage', `At ${inv.scriptName ?? 'line'}:${inv.line} char:${inv.column}`],
+      ['PositionMessage', inv.line > 0 ? positionMessage(inv) : ''],
     ],
   );
 }
