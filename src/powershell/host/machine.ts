@@ -49,7 +49,6 @@ export function machineLauncher(deps: MachineDeps): (line: { command: string; ar
     const backend = new IpamBackend(deps, host, pctx.user, pctx.clientAddress);
     const modules = modulesFor(deps, backend);
     const machine: PsMachine = { computerName: host.computerName, fqdn: host.fqdn, userDomain, userName: pctx.user.name };
-    let launch: ReturnType<typeof createLauncher> | undefined;
     // A native program run from PowerShell: its output captured, as a redirected child's is.
     const native = async (name: string, args: readonly string[], ctx: ConsoleContext, signal: AbortSignal) => {
       const base = name.split('\\').pop()?.toLowerCase().replace(/\.(exe|com)$/, '');
@@ -57,7 +56,7 @@ export function machineLauncher(deps: MachineDeps): (line: { command: string; ar
       let stdout = '';
       let stderr = '';
       const quoted = args.map((a) => (/[\s"]/.test(a) ? `"${a.replace(/"/g, '\\"')}"` : a)).join(' ');
-      const exitCode = await (launch as ReturnType<typeof createLauncher>)(`${base} ${quoted}`, { ...ctx, environment: new Map(ctx.environment) }, {
+      const exitCode = await launch(`${base} ${quoted}`, { ...ctx, environment: new Map(ctx.environment) }, {
         stdin: { read: async () => null, readAll: async () => Buffer.alloc(0) },
         stdout: (t) => (stdout += t),
         stderr: (t) => (stderr += t),
@@ -66,7 +65,7 @@ export function machineLauncher(deps: MachineDeps): (line: { command: string; ar
       return { stdout, stderr, exitCode };
     };
     const powershell: ConsoleProgram = powershellProgram({ modules, machine: () => machine, native });
-    launch = createLauncher(powershell);
+    const launch = createLauncher(powershell);
     const ctx: ConsoleContext = {
       computerName: host.computerName,
       userDomain,

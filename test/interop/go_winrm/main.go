@@ -3,7 +3,7 @@
 // emulator and prints what it got as JSON. Built offline in GOPATH mode from
 // /usr/share/gocode (golang-github-masterzen-winrm-dev).
 //
-// Usage: go_winrm HOST PORT USER PASSWORD basic|ntlm cmd|ps|stdin COMMAND [STDIN]
+// Usage: go_winrm HOST PORT USER PASSWORD basic|ntlm cmd|ps COMMAND
 package main
 
 import (
@@ -25,7 +25,7 @@ type result struct {
 
 func main() {
 	if len(os.Args) < 8 {
-		fmt.Fprintln(os.Stderr, "usage: go_winrm HOST PORT USER PASSWORD basic|ntlm cmd|ps|stdin COMMAND [STDIN]")
+		fmt.Fprintln(os.Stderr, "usage: go_winrm HOST PORT USER PASSWORD basic|ntlm cmd|ps COMMAND")
 		os.Exit(2)
 	}
 	port, err := strconv.Atoi(os.Args[2])
@@ -49,14 +49,8 @@ func main() {
 		r.Stdout, r.Stderr, r.ExitCode, err = client.RunWithString(os.Args[7], "")
 	case "ps":
 		r.Stdout, r.Stderr, r.ExitCode, err = client.RunWithString(winrm.Powershell(os.Args[7]), "")
-	case "stdin":
-		stdin := ""
-		if len(os.Args) > 8 {
-			stdin = os.Args[8]
-		}
-		r.Stdout, r.Stderr, r.ExitCode, err = client.RunWithString(os.Args[7], stdin)
 	default:
-		fmt.Fprintln(os.Stderr, "mode must be cmd, ps or stdin")
+		fmt.Fprintln(os.Stderr, "mode must be cmd or ps")
 		os.Exit(2)
 	}
 	if err != nil {
