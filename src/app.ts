@@ -176,6 +176,8 @@ export class Emulator {
       providers,
       enumerations,
       plugins: [new ShellPlugin(shells)],
+      // The IPAM provider's namespace exists where the IPAM Server feature is installed.
+      namespaceVisible: (host, namespace) => namespace !== IPAM_NAMESPACE || features.hasIpam(host),
       onInternalError: (err, entry) => log.error({ err, ...entry }, 'internal error while handling a request'),
     });
     const control = new EmulatorControl({

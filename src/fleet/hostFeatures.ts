@@ -16,11 +16,19 @@ export interface InstallResult {
 }
 
 export class HostFeatures {
+  /** What each host has, read once: every CIM request to root/Microsoft/IPAM asks (whether the namespace exists). */
+  private readonly cache = new Map<string, ReadonlySet<string>>();
+
   constructor(private readonly store: FeatureStore) {}
 
   installedNames(host: FleetHost): ReadonlySet<string> {
-    const names = new Set(initialFeatures(host.ipamFeature));
-    for (const n of this.store.installed(host.fqdn)) names.add(n);
+    let names = this.cache.get(host.fqdn);
+    if (!names) {
+      const set = new Set(initialFeatures(host.ipamFeature));
+      for (const n of this.store.installed(host.fqdn)) set.add(n);
+      names = set;
+      this.cache.set(host.fqdn, names);
+    }
     return names;
   }
 
@@ -31,8 +39,10 @@ export class HostFeatures {
   }
 
   isInstalled(host: FleetHost, name: string): boolean {
+    const names = this.installedNames(host);
+    if (names.has(name)) return true;
     const wanted = name.toLowerCase();
-    for (const n of this.installedNames(host)) if (n.toLowerCase() === wanted) return true;
+    for (const n of names) if (n.toLowerCase() === wanted) return true;
     return false;
   }
 
@@ -44,11 +54,15 @@ export class HostFeatures {
   install(host: FleetHost, names: readonly string[], includeManagementTools: boolean, at = new Date()): InstallResult {
     const have = this.installedNames(host);
     const added = installClosure(names, includeManagementTools).filter((f) => !have.has(f.name));
-    if (added.length > 0) this.store.add(host.fqdn, added.map((f) => f.name), at);
+    if (added.length > 0) {
+      this.store.add(host.fqdn, added.map((f) => f.name), at);
+      this.cache.delete(host.fqdn);
+    }
     return { installed: added, noChangeNeeded: added.length === 0 };
   }
 
   reset(host: FleetHost): void {
     this.store.forget(host.fqdn);
+    this.cache.delete(host.fqdn);
   }
 }

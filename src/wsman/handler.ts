@@ -16,9 +16,8 @@ import { WsmanFault } from './faults';
 import { ACTION, NS } from './namespaces';
 import { writeFault, type ReplyContext } from './reply';
 import { checkAddressing, parseRequest, SECURITY_HEADER, type WsmanRequest } from './request';
-import { resolveResource } from './resource';
 import { writeWmiError } from './wmiError';
-import { codecFor, type OperationContext, type WsmanServices } from './ops/context';
+import { codecFor, resolveFor, type OperationContext, type WsmanServices } from './ops/context';
 import { enumerate, pull, release } from './ops/enumerate';
 import { get } from './ops/get';
 import { identify } from './ops/identify';
@@ -72,6 +71,8 @@ export interface HandlerDeps {
   readonly security?: MessageSecurity;
   /** Resource URIs served by a plugin rather than as CIM classes (the WinRS shell). */
   readonly plugins?: readonly WsmanPlugin[];
+  /** Whether a namespace exists on a host (root/Microsoft/IPAM only where the IPAM feature is installed). */
+  readonly namespaceVisible?: (host: FleetHost, namespace: string) => boolean;
 }
 
 const SECURITY_UNDERSTOOD: ReadonlySet<string> = new Set([SECURITY_HEADER]);
@@ -81,7 +82,7 @@ export class WsmanHandler {
   private readonly plugins: ReadonlyMap<string, WsmanPlugin>;
 
   constructor(private readonly deps: HandlerDeps) {
-    this.services = { registry: deps.registry, providers: deps.providers, enumerations: deps.enumerations };
+    this.services = { registry: deps.registry, providers: deps.providers, enumerations: deps.enumerations, namespaceVisible: deps.namespaceVisible };
     this.plugins = new Map((deps.plugins ?? []).map((p) => [p.resourceUri.toLowerCase(), p]));
   }
 
@@ -199,7 +200,7 @@ export class WsmanHandler {
     }
     // Windows finds the resource before the action: an unknown resource is "not found"
     // whatever the action. Renew, GetStatus, eventing and shells on a class are not served.
-    if (ctx.req.resourceUri !== undefined) resolveResource(ctx.services.registry, ctx.req.resourceUri, ctx.req.selectors);
+    if (ctx.req.resourceUri !== undefined) resolveFor(ctx);
     throw new WsmanFault('ActionNotSupported', { extra: `The action ${action} is not supported.` });
   }
 
@@ -214,7 +215,7 @@ export class WsmanHandler {
 
   /** Put/Create/Delete: the IPAM classes change only through their methods. */
   private async refuseTransfer(ctx: OperationContext, op: string): Promise<string> {
-    const res = resolveResource(ctx.services.registry, ctx.req.resourceUri, ctx.req.selectors);
+    const res = resolveFor(ctx);
     throw new CimError({
       status: CimStatus.NOT_SUPPORTED,
       message: `The ${op} operation is not supported for ${res.cls?.name ?? 'this resource'}; the IPAM provider changes state only through its methods.`,

@@ -49,6 +49,8 @@ export function resolveResource(
   registry: ClassRegistry,
   resourceUri: string | undefined,
   selectors: readonly Selector[],
+  /** Whether a namespace exists on the host asked (root/Microsoft/IPAM only where the IPAM feature is installed). */
+  visible?: (namespace: string) => boolean,
 ): ResolvedResource {
   if (resourceUri === undefined || resourceUri === '') {
     throw new WsmanFault('DestinationUnreachable', {
@@ -97,7 +99,7 @@ export function resolveResource(
 
   if (className === '' || className.includes('/') || !/^(\*|[A-Za-z_][A-Za-z0-9_]*)$/.test(className)) throw unknownResource(uri);
   const namespace = registry.canonicalNamespace(nsPath);
-  if (namespace === undefined) {
+  if (namespace === undefined || (visible !== undefined && !visible(namespace))) {
     throw new WsmanFault('DestinationUnreachable', { detail: 'InvalidResourceURI', extra: `The CIM namespace ${nsPath} does not exist.` });
   }
   if (className === '*') return { form, namespace, cls: undefined, keySelectors, isClassSchema };

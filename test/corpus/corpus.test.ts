@@ -314,7 +314,15 @@ type Expected =
   | { kind: 'challenge' }
   /** Served from root/cimv2 (issue 10): Win32_Service — Get and Enumerate succeed, StartService of a running service answers 10. */
   | { kind: 'served'; body: 'instance' | 'enumeration' | 'StartService_OUTPUT' }
-  /** Not in the emulator's catalog: shells and CIM_ComputerSystem are not found. */
+  /** The WinRS door (issue 11): Create of a cmd shell answers ResourceCreated with the ShellId selector. */
+  | { kind: 'shellCreated' }
+  /**
+   * These captures were taken while the shell door did not exist, so the client never
+   * learned a ShellId and sent Command/Delete without one: the shell plugin answers
+   * w:InvalidSelectors (reference/winrs-shell.md, "Unknown ShellId").
+   */
+  | { kind: 'noShellId' }
+  /** Not in the emulator's catalog: CIM_ComputerSystem is not found. */
   | { kind: 'notFound' };
 
 function expectedFor(req: CapturedRequest): Expected {
@@ -331,6 +339,9 @@ function expectedFor(req: CapturedRequest): Expected {
   if (text.includes('/wmi/root/cimv2/Win32_Service</')) {
     if (first?.local === 'StartService_INPUT') return { kind: 'served', body: 'StartService_OUTPUT' };
     return { kind: 'served', body: first?.local === 'Enumerate' ? 'enumeration' : 'instance' };
+  }
+  if (text.includes('/wsman/1/windows/shell/cmd</')) {
+    return text.includes('/ws/2004/09/transfer/Create</') ? { kind: 'shellCreated' } : { kind: 'noShellId' };
   }
   return { kind: 'notFound' };
 }
@@ -393,13 +404,26 @@ describe('requests captured from real clients (test/corpus/captures), replayed',
       return;
     }
 
+    if (expected.kind === 'shellCreated') {
+      expect(r.status).toBe(200);
+      expect(headerText(env, NS.addressing, 'RelatesTo')).toBe(messageIdOf(req.body.toString('utf8')));
+      const [answer] = elements(bodyOf(env));
+      expect(answer?.local).toBe('ResourceCreated');
+      expect(r.text).toMatch(/<w:Selector Name="ShellId">[0-9A-F-]{36}<\/w:Selector>/);
+      return;
+    }
+
     // The envelope was understood (no SchemaValidationError, MustUnderstand or
-    // InvalidMessageInformationHeader): the resource is simply not on this host.
+    // InvalidMessageInformationHeader): what is asked for is simply not there.
     expect(r.status).toBe(500);
     const f = faultOf(env);
-    expect(`${f.subcode}: ${f.reason}`).toMatch(/^a:DestinationUnreachable: /);
+    if (expected.kind === 'noShellId') {
+      expect(f.subcode).toBe('w:InvalidSelectors');
+    } else {
+      expect(`${f.subcode}: ${f.reason}`).toMatch(/^a:DestinationUnreachable: /);
+      expect(f.action).toBe(ACTION.addressingFault);
+    }
     expect(f.code).toBe('s:Sender');
-    expect(f.action).toBe(ACTION.addressingFault);
     // RelatesTo echoes the MessageID whatever its form (wsl sends a bare UUID).
     expect(headerText(env, NS.addressing, 'RelatesTo')).toBe(messageIdOf(req.body.toString('utf8')));
   });

@@ -297,3 +297,48 @@ describe('a provisioning in a shell', () => {
     expect(read).toMatchObject({ stdout: 'D:\\Both\r\nCompleted\r\n', exitCode: 0 });
   });
 });
+
+describe('a host that starts without the IPAM feature', () => {
+  let emu: TestEmulator;
+  beforeEach(async () => {
+    const fx = fixture();
+    fx.hosts[0] = { ...fx.hosts[0]!, ipam: { feature: 'available' } };
+    emu = await startEmulator({ fixture: fx });
+  });
+  afterEach(() => emu.stop());
+
+  const ipamServer = (): Promise<Awaited<ReturnType<typeof call>>> =>
+    call(emu.url, { action: ACTION.enumerate, resourceUri: WMI + 'MSFT_IPAM_Server', body: '<n:Enumerate><w:OptimizeEnumeration/></n:Enumerate>' });
+
+  test('has neither the IpamServer module nor root/Microsoft/IPAM, until Install-WindowsFeature IPAM; an admin reset takes it away again', async () => {
+    const shell = new ShellClient(emu.url);
+    const before = await ipamServer();
+    expect(before.status).toBe(500);
+    expect(before.text).toContain('The CIM namespace root/microsoft/ipam does not exist');
+    const missing = await shell.run('powershell', ['-Command', 'Invoke-IpamServerProvisioning -Force']);
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toContain("The term 'Invoke-IpamServerProvisioning' is not recognized");
+
+    const install = await shell.run('powershell', ['-Command', 'Install-WindowsFeature IPAM -IncludeManagementTools']);
+    expect(install.exitCode).toBe(0);
+    expect(install.stdout).toMatch(/Success Restart Needed Exit Code\s+Feature Result/);
+    expect(install.stdout).toMatch(/True\s+No\s+Success\s+\{.*IP Address Management \(IPAM\) Server/);
+    const listed = await shell.run('powershell', ['-Command', '(Get-WindowsFeature IPAM).InstallState']);
+    expect(listed.stdout).toBe('Installed\r\n');
+
+    const provisioned = await shell.run('powershell', ['-Command', 'Invoke-IpamServerProvisioning -ProvisioningMethod Manual -Force']);
+    expect(provisioned.exitCode).toBe(0);
+    expect((await ipamServer()).status).toBe(200);
+    expect(await provisioningState(emu.url)).toBe('2');
+
+    const reset = await fetch(emu.url.replace(/\/wsman$/, '/_emulator/reset'), { method: 'POST', headers: { Authorization: basic('Administrator', 'Passw0rd!') } });
+    expect(reset.status).toBe(200);
+    expect((await ipamServer()).status).toBe(500);
+  });
+
+  test('Install-WindowsFeature of what is there already says NoChangeNeeded', async () => {
+    const shell = new ShellClient(emu.url);
+    const r = await shell.run('powershell', ['-Command', '(Install-WindowsFeature PowerShellRoot).ExitCode']);
+    expect(r).toMatchObject({ stdout: 'NoChangeNeeded\r\n', exitCode: 0 });
+  });
+});

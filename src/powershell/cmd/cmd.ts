@@ -180,15 +180,20 @@ export class CmdExe {
     let errorLevel = 0;
     const expanded = expandVariables(line, ctx, errorLevel);
     let skip: Operator | undefined;
+    // A pipe's left side writes into this, which the right side reads as its stdin.
+    let piped: string | undefined;
     for (const seg of splitCommands(expanded)) {
       if (io.signal.aborted) return errorLevel;
       const run = skip === undefined || (skip === '&&' ? errorLevel === 0 : skip === '||' ? errorLevel !== 0 : true);
+      const stdin = piped !== undefined ? bufferStdin(piped) : io.stdin;
+      piped = seg.next === '|' ? '' : undefined;
+      const segIo: ConsoleIo = seg.next === '|' ? { ...io, stdin, stdout: (t) => (piped += t) } : { ...io, stdin };
       if (run && seg.text.trim() !== '') {
-        const outcome = await this.simple(seg.text, ctx, io);
+        const outcome = await this.simple(seg.text, ctx, segIo);
         errorLevel = outcome.code;
         if (outcome.exit) return errorLevel;
       }
-      skip = seg.next;
+      skip = seg.next === '|' ? undefined : seg.next;
     }
     return errorLevel;
   }
@@ -240,6 +245,23 @@ export class CmdExe {
     }
     return { code: await program(unescape(rest), ctx, out) };
   }
+}
+
+/** A pipe's captured output as the next command's stdin. */
+function bufferStdin(text: string): ConsoleStdin {
+  let data: Buffer | null = Buffer.from(text, 'utf8');
+  return {
+    read: async () => {
+      const d = data;
+      data = null;
+      return d && d.length > 0 ? d : null;
+    },
+    readAll: async () => {
+      const d = data ?? Buffer.alloc(0);
+      data = null;
+      return d;
+    },
+  };
 }
 
 /** `echo text` prints the text as written (a trailing space kept); `echo` alone says ECHO's state. */

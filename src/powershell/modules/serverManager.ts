@@ -117,7 +117,9 @@ function installWindowsFeature(host: FleetHost, features: HostFeatures): PsComma
       ctx.writeProgress({ activityId: 1, parentActivityId: -1, activity: 'Start Installation...', statusDescription: '0%', percentComplete: 0, secondsRemaining: -1, recordType: 'Processing' });
       const result = features.install(host, list, isSet(ctx.bound.get('IncludeManagementTools')));
       ctx.writeProgress({ activityId: 1, parentActivityId: -1, activity: 'Installation complete', statusDescription: '100%', percentComplete: 100, secondsRemaining: -1, recordType: 'Completed' });
-      const entries = result.installed.map(
+      // What was asked for first (ServerManager lists the feature named before what it brought along).
+      const asked = (f: WindowsFeature): number => (list.includes(f.name) ? 0 : 1);
+      const entries = [...result.installed].sort((a, b) => asked(a) - asked(b)).map(
         (f) => new PsObject(['Microsoft.Windows.ServerManager.Commands.FeatureOperationResult+FeatureResult', 'System.Object'], [['DisplayName', f.displayName], ['Name', f.name], ['Success', true], ['RestartNeeded', false]], { text: f.displayName }),
       );
       ctx.writeObject(

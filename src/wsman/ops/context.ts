@@ -11,12 +11,14 @@ import type { EnumerationContexts } from '../enumeration/contexts';
 import { readEpr, writeEprContent } from '../epr';
 import type { ReplyContext } from '../reply';
 import { optionFlag, optionValue, type WsmanRequest } from '../request';
-import { classUri, type UriForm } from '../resource';
+import { classUri, resolveResource, type ResolvedResource, type UriForm } from '../resource';
 
 export interface WsmanServices {
   readonly registry: ClassRegistry;
   readonly providers: ProviderRegistry;
   readonly enumerations: EnumerationContexts;
+  /** Whether a namespace exists on a host (undefined: every registered one everywhere). */
+  readonly namespaceVisible?: (host: FleetHost, namespace: string) => boolean;
 }
 
 export interface OperationContext {
@@ -55,6 +57,12 @@ export function codecFor(
     readReference: (el) => readEpr(registry, el),
     lookupClass: (namespace, className) => registry.getClass(namespace, className),
   };
+}
+
+/** The request's resource, resolved for its host: a namespace the host lacks does not exist there. */
+export function resolveFor(ctx: OperationContext): ResolvedResource {
+  const visible = ctx.services.namespaceVisible;
+  return resolveResource(ctx.services.registry, ctx.req.resourceUri, ctx.req.selectors, visible ? (ns) => visible(ctx.host, ns) : undefined);
 }
 
 /** The MI operation options a provider may care about (reference/powershell-cim-client.md §3). */

@@ -16,10 +16,10 @@ import { writeEpr } from '../epr';
 import { WsmanFault } from '../faults';
 import { ACTION, DIALECT, NS } from '../namespaces';
 import { writeReply } from '../reply';
-import { resolveResource, type ResolvedResource, type UriForm } from '../resource';
+import { type ResolvedResource, type UriForm } from '../resource';
 import type { Selector } from '../request';
 import { instanceMatches } from '../selectors';
-import { codecFor, providerContext, type OperationContext } from './context';
+import { codecFor, providerContext, resolveFor, type OperationContext } from './context';
 
 const MODES: Readonly<Record<string, EnumerationMode>> = {
   EnumerateObjectAndEPR: 'objectAndEpr',
@@ -260,7 +260,7 @@ function ownerOf(ctx: OperationContext): string {
 }
 
 export async function enumerate(ctx: OperationContext): Promise<string> {
-  const res = resolveResource(ctx.services.registry, ctx.req.resourceUri, ctx.req.selectors);
+  const res = resolveFor(ctx);
   if (res.keySelectors.length > 0) {
     // ERROR_WSMAN_ENUMERATE_... 0x80338108: an Enumerate URI carries no keys.
     throw new WsmanFault('InvalidSelectors', {

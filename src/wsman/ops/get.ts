@@ -8,14 +8,13 @@ import type { CimInstance, CimReference, ResolvedClass } from '../../cim/types';
 import { WsmanFault } from '../faults';
 import { ACTION } from '../namespaces';
 import { writeReply } from '../reply';
-import { resolveResource } from '../resource';
 import { instanceMatches, selectorsToReference } from '../selectors';
 import { getClass } from './getClass';
 import { checkReplySize } from './size';
-import { codecFor, providerContext, type OperationContext } from './context';
+import { codecFor, providerContext, resolveFor, type OperationContext } from './context';
 
 export async function get(ctx: OperationContext): Promise<string> {
-  const res = resolveResource(ctx.services.registry, ctx.req.resourceUri, ctx.req.selectors);
+  const res = resolveFor(ctx);
   if (res.isClassSchema) return getClass(ctx, res);
   if (!res.cls) {
     throw new WsmanFault('DestinationUnreachable', { detail: 'InvalidResourceURI', extra: 'Get needs the resource URI of a class, not a wildcard.' });

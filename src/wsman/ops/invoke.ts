@@ -14,9 +14,9 @@ import { CimValueError, cimValue } from '../../cim/values';
 import { elements, type XmlElement } from '../../xml/parse';
 import { WsmanFault } from '../faults';
 import { writeReply } from '../reply';
-import { classUri, resolveResource } from '../resource';
+import { classUri } from '../resource';
 import { selectorsToReference } from '../selectors';
-import { codecFor, providerContext, type OperationContext } from './context';
+import { codecFor, providerContext, resolveFor, type OperationContext } from './context';
 import { findInstance } from './get';
 import { checkReplySize } from './size';
 
@@ -30,7 +30,7 @@ export function methodNameOf(action: string, resourceUri: string | undefined): s
 }
 
 export async function invoke(ctx: OperationContext, methodName: string): Promise<string> {
-  const res = resolveResource(ctx.services.registry, ctx.req.resourceUri, ctx.req.selectors);
+  const res = resolveFor(ctx);
   if (!res.cls || res.isClassSchema) {
     throw new WsmanFault('ActionNotSupported', { extra: 'Methods are invoked on the resource URI of a class.' });
   }

@@ -113,3 +113,14 @@ test('splitCommands keeps >&2 as a redirection', () => {
 test('a line over 8191 characters is refused', async () => {
   expect((await run(`echo ${'x'.repeat(9000)}`)).stderr).toBe('The command line is too long.\r\n');
 });
+
+test('| pipes the left side\'s stdout into the right side (a program it cannot find gets nothing through)', async () => {
+  const got: string[] = [];
+  const reader: ConsoleProgram = async (_args, _ctx, io) => {
+    got.push((await io.stdin.readAll()).toString('utf8'));
+    return 0;
+  };
+  expect(await run('echo piped | reader', { reader })).toEqual({ stdout: '', stderr: '', code: 0 });
+  expect(got).toEqual(['piped \r\n']);
+  expect(await run('hostname | Select-Object -First 1')).toEqual({ stdout: '', stderr: "'Select-Object' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n", code: 9009 });
+});
