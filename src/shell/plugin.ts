@@ -6,16 +6,17 @@
  */
 import { mayUseShell } from '../fleet/authorization';
 import { attr, child, childrenNamed, elements, textOf, type XmlElement } from '../xml/parse';
-import type { XmlWriter } from '../xml/write';
+import { XmlWriter } from '../xml/write';
 import { WsmanFault } from '../wsman/faults';
 import type { EnvelopeLog } from '../wsman/handler';
-import { ACTION } from '../wsman/namespaces';
+import { ACTION, NS } from '../wsman/namespaces';
 import type { OperationContext } from '../wsman/ops/context';
 import type { WsmanPlugin } from '../wsman/plugin';
 import { writeReply } from '../wsman/reply';
 import { optionFlag, optionValue } from '../wsman/request';
 import { parseDuration } from '../wsman/duration';
 import { commandNotFound, parameterIncorrect, shellNotFound } from './faults';
+import { ShellListings } from './listings';
 import type { Shell, ShellService, ShellSpec } from './shells';
 
 export const SHELL_CMD_URI = 'http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd';
@@ -53,11 +54,13 @@ const rsp = (w: XmlWriter, name: string, attrs: Record<string, string> = {}, tex
 export class ShellPlugin implements WsmanPlugin {
   readonly resourceUri = SHELL_CMD_URI;
 
+  private readonly listings = new ShellListings();
+
   constructor(private readonly shells: ShellService) {}
 
   async handle(ctx: OperationContext, log: EnvelopeLog): Promise<string> {
     const action = ctx.req.action ?? '';
-    const op = action === ACTION.create ? 'Create' : action === ACTION.delete ? 'Delete' : Object.entries(SHELL_ACTION).find(([, a]) => a === action)?.[0];
+    const op = TRANSFER_OPS.get(action) ?? Object.entries(SHELL_ACTION).find(([, a]) => a === action)?.[0];
     log.op = `Shell ${op ? op[0]?.toUpperCase() + op.slice(1) : action}`;
     if (!mayUseShell(ctx.principal)) {
       throw new WsmanFault('AccessDenied', {
@@ -69,6 +72,14 @@ export class ShellPlugin implements WsmanPlugin {
         return this.create(ctx);
       case ACTION.delete:
         return this.delete(ctx);
+      case ACTION.get:
+        return this.get(ctx);
+      case ACTION.enumerate:
+        return this.enumerate(ctx);
+      case ACTION.pull:
+        return this.pull(ctx);
+      case ACTION.release:
+        return this.release(ctx);
       case SHELL_ACTION.command:
         return this.command(ctx);
       case SHELL_ACTION.send:
@@ -123,8 +134,88 @@ export class ShellPlugin implements WsmanPlugin {
     });
   }
 
-  /** rsp:Shell as Windows echoes it (recorded, Server 2016): Environment and WorkingDirectory only when sent. */
-  private writeShell(w: XmlWriter, shell: Shell): void {
+  /** MS-WSMV 3.1.4.2.1: a Get with the ShellId selector reads the shell's properties. */
+  private get(ctx: OperationContext): string {
+    const shell = this.shellOf(ctx);
+    return writeReply(ACTION.getResponse, ctx.reply, (w) => this.writeShell(w, shell, new Date()));
+  }
+
+  /**
+   * MS-WSMV 3.1.4.8.2: an Enumerate lists the caller's active shells on this host as
+   * rsp:Shell items; a w:Filter is refused with wsen:FilteringNotSupported. Listing the
+   * commands of one shell (a ShellId selector, <115>) is not served: w:UnsupportedFeature.
+   */
+  private enumerate(ctx: OperationContext): string {
+    if (ctx.req.selectors.length > 0) {
+      throw new WsmanFault('UnsupportedFeature', { extra: 'Enumerating the commands of a shell (a ShellId selector on Enumerate) is not served by this emulator.' });
+    }
+    const body = enumerationBody(ctx, 'Enumerate');
+    if (child(body, NS.wsman, 'Filter') || child(body, NS.enumeration, 'Filter')) throw new WsmanFault('FilteringNotSupported');
+    const mode = child(body, NS.wsman, 'EnumerationMode');
+    if (mode) {
+      throw new WsmanFault('UnsupportedFeature', { detail: 'EnumerationMode', extra: `The shell resource is enumerated as objects only, not ${textOf(mode).trim()}.` });
+    }
+    const now = new Date();
+    const items = this.shells.ownedBy(ctx.host, ctx.principal).map((s) => {
+      const w = new XmlWriter();
+      this.writeShell(w, s, now);
+      return w;
+    });
+    const optimize = child(body, NS.wsman, 'OptimizeEnumeration') !== undefined;
+    const maxElements = maxElementsOf(ctx, child(body, NS.wsman, 'MaxElements'));
+    const first = optimize ? fitting(ctx, items, maxElements, ACTION.enumerateResponse, 'n:EnumerateResponse') : [];
+    const rest = items.slice(first.length);
+    const listing =
+      optimize && rest.length === 0
+        ? undefined
+        : this.listings.create(ctx.host.fqdn, ownerOf(ctx), rest, ctx.host.policy.enumerationContextTimeoutMs, ctx.host.policy.maxEnumerationContexts);
+    return writeReply(ACTION.enumerateResponse, ctx.reply, (w) => {
+      w.open('n:EnumerateResponse');
+      w.leaf('n:EnumerationContext', undefined, listing?.id ?? '');
+      if (optimize) {
+        w.open('w:Items');
+        for (const x of first) w.append(x);
+        w.close();
+        if (!listing) w.leaf('w:EndOfSequence');
+      }
+      w.close();
+    });
+  }
+
+  private pull(ctx: OperationContext): string {
+    const body = enumerationBody(ctx, 'Pull');
+    const ctxEl = child(body, NS.enumeration, 'EnumerationContext');
+    if (!ctxEl) throw new WsmanFault('InvalidEnumerationContext');
+    const listing = this.listings.take(textOf(ctxEl), ctx.host.fqdn, ownerOf(ctx));
+    const maxElements = maxElementsOf(ctx, child(body, NS.enumeration, 'MaxElements') ?? child(body, NS.wsman, 'MaxElements'));
+    const batch = fitting(ctx, listing.items, maxElements, ACTION.pullResponse, 'n:PullResponse');
+    listing.items.splice(0, batch.length);
+    const done = listing.items.length === 0;
+    if (done) this.listings.delete(listing);
+    return writeReply(ACTION.pullResponse, ctx.reply, (w) => {
+      w.open('n:PullResponse');
+      // MS-WSMV 4.2.3: the last PullResponse has no EnumerationContext.
+      if (!done) w.leaf('n:EnumerationContext', undefined, listing.id);
+      w.open('n:Items');
+      for (const x of batch) w.append(x);
+      w.close();
+      if (done) w.leaf('n:EndOfSequence');
+      w.close();
+    });
+  }
+
+  private release(ctx: OperationContext): string {
+    const ctxEl = child(enumerationBody(ctx, 'Release'), NS.enumeration, 'EnumerationContext');
+    if (!ctxEl) throw new WsmanFault('InvalidEnumerationContext');
+    this.listings.delete(this.listings.take(textOf(ctxEl), ctx.host.fqdn, ownerOf(ctx)));
+    return writeReply(ACTION.releaseResponse, ctx.reply, () => undefined);
+  }
+
+  /**
+   * rsp:Shell as Windows echoes it (recorded, Server 2016): Environment and WorkingDirectory
+   * only when sent. At Create the times are zero; a Get or Enumerate gives them as they are.
+   */
+  private writeShell(w: XmlWriter, shell: Shell, now?: Date): void {
     w.open('rsp:Shell', { 'xmlns:rsp': RSP });
     w.leaf('rsp:ShellId', undefined, shell.id);
     w.leaf('rsp:ResourceUri', undefined, SHELL_CMD_URI);
@@ -139,8 +230,8 @@ export class ShellPlugin implements WsmanPlugin {
     w.leaf('rsp:IdleTimeOut', undefined, `PT${(shell.idleTimeoutMs / 1000).toFixed(3)}S`);
     w.leaf('rsp:InputStreams', undefined, shell.spec.inputStreams.join(' '));
     w.leaf('rsp:OutputStreams', undefined, shell.spec.outputStreams.join(' '));
-    w.leaf('rsp:ShellRunTime', undefined, 'P0DT0H0M0S');
-    w.leaf('rsp:ShellInactivity', undefined, 'P0DT0H0M0S');
+    w.leaf('rsp:ShellRunTime', undefined, now ? elapsed(shell.createdAt, now) : 'P0DT0H0M0S');
+    w.leaf('rsp:ShellInactivity', undefined, now ? elapsed(shell.lastActivity, now) : 'P0DT0H0M0S');
     w.close();
   }
 
@@ -229,6 +320,68 @@ export class ShellPlugin implements WsmanPlugin {
     if (!/^[0-9A-Fa-f-]{1,64}$/.test(id)) throw shellNotFound(id.slice(0, 64));
     return this.shells.get(ctx.host, ctx.principal, id);
   }
+}
+
+const TRANSFER_OPS: ReadonlyMap<string, string> = new Map([
+  [ACTION.create, 'Create'],
+  [ACTION.delete, 'Delete'],
+  [ACTION.get, 'Get'],
+  [ACTION.enumerate, 'Enumerate'],
+  [ACTION.pull, 'Pull'],
+  [ACTION.release, 'Release'],
+]);
+
+/** The time between two instants as the xs:duration form Windows writes for shells (P<d>DT<h>H<m>M<s>S). */
+function elapsed(from: Date, to: Date): string {
+  let s = Math.max(0, Math.floor((to.getTime() - from.getTime()) / 1000));
+  const d = Math.floor(s / 86_400);
+  s -= d * 86_400;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  return `P${d}DT${h}H${m}M${s - m * 60}S`;
+}
+
+function ownerOf(ctx: OperationContext): string {
+  return `${ctx.principal.authority}\\${ctx.principal.name}`.toLowerCase();
+}
+
+/** DSP0226 §8.2.3: MaxElements defaults to 1; MS-WSMV 3.1.4.1.14 caps it at MaxBatchItems. */
+function maxElementsOf(ctx: OperationContext, el: XmlElement | undefined): number {
+  if (!el) return 1;
+  const t = textOf(el).trim();
+  if (!/^\d{1,10}$/.test(t) || Number(t) < 1) throw new WsmanFault('SchemaValidationError', { extra: `MaxElements must be a positive integer, not '${t}'.` });
+  return Math.min(Number(t), ctx.host.policy.maxBatchItems);
+}
+
+/** The first items (at most maxElements) that fit in a reply no larger than the client's MaxEnvelopeSize. */
+function fitting(ctx: OperationContext, items: readonly XmlWriter[], maxElements: number, action: string, wrapper: string): XmlWriter[] {
+  let used = ctx.measure(
+    writeReply(action, ctx.reply, (w) => {
+      w.open(wrapper).leaf('n:EnumerationContext', undefined, 'uuid:00000000-0000-0000-0000-000000000000');
+      w.open('w:Items').close().leaf('w:EndOfSequence').close();
+    }),
+  );
+  const out: XmlWriter[] = [];
+  for (const item of items) {
+    if (out.length >= maxElements) break;
+    const size = ctx.measure(item.toString());
+    if (used + size > ctx.maxReplyBytes) break;
+    used += size;
+    out.push(item);
+  }
+  if (out.length === 0 && items.length > 0) {
+    throw new WsmanFault('EncodingLimit', { detail: 'MaxEnvelopeSizeExceeded', extra: `The next shell does not fit in a reply of at most ${ctx.maxReplyBytes} bytes.` });
+  }
+  return out;
+}
+
+function enumerationBody(ctx: OperationContext, local: string): XmlElement {
+  const el = ctx.req.bodyElement;
+  if (!el || el.ns !== NS.enumeration || el.local !== local) {
+    throw new WsmanFault('SchemaValidationError', { extra: `The body of this request must be an ${local} element of WS-Enumeration.` });
+  }
+  return el;
 }
 
 /** The body's one element, rsp:<local>; anything else is the schema fault. */

@@ -158,6 +158,12 @@ export class ShellService {
   }
 
   /** The caller's shell, or the not-found fault (another user's shell is not found either, as on Windows). */
+  /** The caller's shells on a host, oldest first (what an Enumerate of the shell resource lists). */
+  ownedBy(host: FleetHost, caller: Principal): Shell[] {
+    const key = ownerKey(host, caller);
+    return [...this.shells.values()].filter((s) => ownerKey(s.host, s.owner) === key);
+  }
+
   get(host: FleetHost, caller: Principal, shellId: string): Shell {
     const shell = this.shells.get(shellId.toUpperCase());
     if (!shell || shell.host !== host || ownerKey(shell.host, shell.owner) !== ownerKey(host, caller)) throw shellNotFound(shellId);

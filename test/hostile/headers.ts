@@ -160,7 +160,9 @@ export function headerCases(): HostileCase[] {
   resource('the DMTF prefix only', 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/');
   resource('a path after the DMTF class', `${DMTF_SERVER}/extra`);
   resource("WinRM's configuration", CONFIG_URI);
-  resource('the cmd shell', 'http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd');
+  // The cmd shell itself is served (an Enumerate lists the caller's shells); near misses of it are not.
+  resource('the cmd shell with a trailing slash', 'http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd/');
+  resource('a shell other than cmd', 'http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CustomShell');
   add('w:ResourceURI', 'xsi:nil', inEnumerate(RESOURCE_EL, '<w:ResourceURI s:mustUnderstand="true" xsi:nil="true"/>'), NOT_FOUND);
   add('w:ResourceURI', 'in the WS-Man-for-Windows namespace, mandatory', addHeader(`<p:ResourceURI s:mustUnderstand="true">${DMTF_SERVER}</p:ResourceURI>`), MUST_UNDERSTAND);
 

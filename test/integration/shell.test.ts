@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadFixture, type Fixture } from '../../src/config/fixture';
 import { startEmulator, type TestEmulator } from '../support/emulator';
-import { ACTION, NS, WMI, basic, bodyOf, call, child, elements, headerText, itemsOf, propsOf, textOf } from '../support/soap';
+import { ACTION, NS, WMI, basic, bodyOf, call, child, elements, faultOf, headerText, itemsOf, propsOf, textOf } from '../support/soap';
 import { encodedCommand, RSP, SHELL_URI, ShellClient, ShellFault } from '../support/shell';
 import type { XmlElement } from '../../src/xml/parse';
 
@@ -139,6 +139,67 @@ describe('the shell protocol', () => {
     const other = new ShellClient(emu.url, { Authorization: basic('Operator', 'Passw0rd!') });
     const f = await faultOfCall(other.command(shellId, 'hostname'));
     expect(f.reason).toContain(`ShellId ${shellId} failed because the shell was not found`);
+    await shell.delete(shellId);
+  });
+
+  test('Get with the ShellId reads the shell back (MS-WSMV 3.1.4.2.1), its run time counting', async () => {
+    const { shellId } = await shell.create({ idleTimeout: 'PT90S' });
+    const r = await call(emu.url, { action: ACTION.get, resourceUri: SHELL_URI, selectors: { ShellId: shellId } });
+    expect(r.status).toBe(200);
+    expect(headerText(r.xml, NS.addressing, 'Action')).toBe(ACTION.getResponse);
+    const rsp = child(bodyOf(r.xml), RSP, 'Shell') as XmlElement;
+    const text = (n: string): string => textOf(child(rsp, RSP, n) as XmlElement);
+    expect({ id: text('ShellId'), idle: text('IdleTimeOut') }).toEqual({ id: shellId, idle: 'PT90.000S' });
+    expect(text('ShellRunTime')).toMatch(/^P\d+DT\d+H\d+M\d+S$/);
+    await shell.delete(shellId);
+    const gone = await call(emu.url, { action: ACTION.get, resourceUri: SHELL_URI, selectors: { ShellId: shellId } });
+    expect(faultOf(gone.xml).reason).toContain(`ShellId ${shellId} failed because the shell was not found`);
+  });
+
+  test("Enumerate lists the caller's shells, not another user's (MS-WSMV 3.1.4.8.2); Pull pages them; a filter is refused", async () => {
+    const mine = [(await shell.create()).shellId, (await shell.create()).shellId, (await shell.create()).shellId];
+    const other = new ShellClient(emu.url, { Authorization: basic('Operator', 'Passw0rd!') });
+    const theirs = (await other.create()).shellId;
+    const listed: string[] = [];
+    const first = await call(emu.url, { action: ACTION.enumerate, resourceUri: SHELL_URI, body: '<n:Enumerate><w:OptimizeEnumeration/><w:MaxElements>2</w:MaxElements></n:Enumerate>' });
+    const resp = child(bodyOf(first.xml), NS.enumeration, 'EnumerateResponse') as XmlElement;
+    const idsIn = (el: XmlElement | undefined): string[] =>
+      el ? elements(el).map((s) => textOf(child(s, RSP, 'ShellId') as XmlElement)) : [];
+    listed.push(...idsIn(child(resp, NS.wsman, 'Items')));
+    expect(listed).toHaveLength(2);
+    let context = textOf(child(resp, NS.enumeration, 'EnumerationContext') as XmlElement);
+    for (let i = 0; context && i < 10; i++) {
+      const pulled = await call(emu.url, { action: ACTION.pull, resourceUri: SHELL_URI, body: `<n:Pull><n:EnumerationContext>${context}</n:EnumerationContext><n:MaxElements>2</n:MaxElements></n:Pull>` });
+      const pr = child(bodyOf(pulled.xml), NS.enumeration, 'PullResponse') as XmlElement;
+      listed.push(...idsIn(child(pr, NS.enumeration, 'Items')));
+      const next = child(pr, NS.enumeration, 'EnumerationContext');
+      context = next ? textOf(next) : '';
+      if (!next) expect(child(pr, NS.enumeration, 'EndOfSequence')).toBeDefined();
+    }
+    expect(listed.filter((id) => mine.includes(id)).sort()).toEqual([...mine].sort());
+    expect(listed).not.toContain(theirs);
+
+    const filtered = await call(emu.url, {
+      action: ACTION.enumerate,
+      resourceUri: SHELL_URI,
+      body: '<n:Enumerate><w:Filter Dialect="http://schemas.microsoft.com/wbem/wsman/1/WQL">select * from x</w:Filter></n:Enumerate>',
+    });
+    expect(faultOf(filtered.xml).subcode).toBe('n:FilteringNotSupported');
+    for (const id of mine) await shell.delete(id);
+    await other.delete(theirs);
+  });
+
+  test('a shell enumeration context is its owner\'s: Release ends it, and a Pull after is wsen:InvalidEnumerationContext', async () => {
+    const { shellId } = await shell.create();
+    const started = await call(emu.url, { action: ACTION.enumerate, resourceUri: SHELL_URI, body: '<n:Enumerate/>' });
+    const context = textOf(child(child(bodyOf(started.xml), NS.enumeration, 'EnumerateResponse') as XmlElement, NS.enumeration, 'EnumerationContext') as XmlElement);
+    expect(context).toMatch(/^uuid:/);
+    const pullAs = (auth: string): ReturnType<typeof call> =>
+      call(emu.url, { action: ACTION.pull, resourceUri: SHELL_URI, body: `<n:Pull><n:EnumerationContext>${context}</n:EnumerationContext></n:Pull>` }, { Authorization: auth });
+    expect(faultOf((await pullAs(basic('Operator', 'Passw0rd!'))).xml).subcode).toBe('n:InvalidEnumerationContext');
+    const released = await call(emu.url, { action: ACTION.release, resourceUri: SHELL_URI, body: `<n:Release><n:EnumerationContext>${context}</n:EnumerationContext></n:Release>` });
+    expect(released.status).toBe(200);
+    expect(faultOf((await pullAs(basic('Administrator', 'Passw0rd!'))).xml).subcode).toBe('n:InvalidEnumerationContext');
     await shell.delete(shellId);
   });
 
