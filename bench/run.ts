@@ -20,11 +20,12 @@ import { memorySection } from './scenarios/memory';
 import { provisioningSection } from './scenarios/provisioning';
 import { REQUEST_KINDS, requestsSection, type RequestKind } from './scenarios/requests';
 import { sealedSection } from './scenarios/sealed';
+import { shellSection } from './scenarios/shell';
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only <parts>] [--out <file>] [--no-profile]
 
 Parts (comma-separated): requests (= identify,get,enumerate,invoke), sealed,
-provision (= provision-one,fanout), memory. Default: all.
+provision (= provision-one,fanout), memory, shell. Default: all.
   --quick        2 s per measurement instead of 10, fewer hosts and requests
   --duration <s> seconds per load measurement (overrides the default)
   --out <file>   where to write the report (default: bench/RESULTS.md for a
@@ -32,7 +33,7 @@ provision (= provision-one,fanout), memory. Default: all.
   --no-profile   no CPU profile of the emulator when a floor is missed
 `;
 
-const PARTS = ['identify', 'get', 'enumerate', 'invoke', 'sealed', 'provision-one', 'fanout', 'memory'] as const;
+const PARTS = ['identify', 'get', 'enumerate', 'invoke', 'sealed', 'provision-one', 'fanout', 'memory', 'shell'] as const;
 type Part = (typeof PARTS)[number];
 const GROUPS: Record<string, readonly Part[]> = {
   requests: ['identify', 'get', 'enumerate', 'invoke'],
@@ -106,6 +107,10 @@ async function main(): Promise<number> {
   if (selected.has('memory')) {
     cfg.log('4. memory');
     sections.push(await memorySection(cfg, rssAfter1000));
+  }
+  if (selected.has('shell')) {
+    cfg.log('5. the shell door against the CIM door');
+    sections.push(await shellSection(cfg));
   }
 
   const floors = sections.flatMap((s) => s.floors);
