@@ -359,6 +359,32 @@ describe('a provisioning in a shell', () => {
   });
 });
 
+describe("PowerShell's own cmdlets beside the host's modules", () => {
+  let emu: TestEmulator;
+  beforeAll(async () => {
+    emu = await startEmulator({ fixture: fixture() });
+  });
+  afterAll(() => emu.stop());
+
+  // Format-*, Out-String and ConvertTo-Json live in Microsoft.PowerShell.Utility, as the engine's
+  // Select-Object does: the console host's formatting cmdlets must add to that module, not hide behind it.
+  test('Format-List, Format-Table, Out-String and ConvertTo-Json are there in a WinRS PowerShell', async () => {
+    const shell = new ShellClient(emu.url);
+    const list = await shell.run(encodedCommand('Get-IpamConfiguration | Format-List Port, Port'));
+    // stderr holds only PowerShell's "Preparing modules for first use." progress records (CLIXML), no error.
+    expect(list.exitCode).toBe(0);
+    expect(list.stderr).not.toContain('S="Error"');
+    expect(list.stdout).toBe('\r\n\r\nPort : 48885\r\nPort : 48885\r\n\r\n\r\n\r\n');
+    const table = await shell.run(encodedCommand('Get-IpamCapability | Format-Table -AutoSize Name | Out-String -Width 80'));
+    // An enum column is right-aligned, as PowerShell aligns whatever has a numeric TypeCode.
+    expect(table.stdout).toMatch(/^\r\n +Name\r\n +----\r\nIpAddressTracking/);
+    const json = await shell.run(encodedCommand('@{ Port = (Get-IpamConfiguration).Port } | ConvertTo-Json -Compress'));
+    expect(json).toMatchObject({ stdout: '{"Port":48885}\r\n', exitCode: 0 });
+    const found = await shell.run(encodedCommand("(Get-Command Format-List, Select-Object, ConvertTo-Json).ModuleName -join ','"));
+    expect(found.stdout).toBe('Microsoft.PowerShell.Utility,Microsoft.PowerShell.Utility,Microsoft.PowerShell.Utility\r\n');
+  });
+});
+
 describe('a host that starts without the IPAM feature', () => {
   let emu: TestEmulator;
   beforeEach(async () => {

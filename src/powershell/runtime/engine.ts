@@ -63,6 +63,8 @@ export class Engine {
   readonly #env = new Map<string, { name: string; value: string }>();
   /** Imported modules by lower-case name. */
   readonly loaded = new Map<string, PsModule>();
+  /** The engine's own modules (commands/) with what the host adds to them, set once by the session. */
+  coreModules: readonly PsModule[] = [];
   /** Aliases defined by Set-Alias (module aliases come from command metadata). */
   readonly aliases = new Map<string, string>();
   readonly rootSink: StreamSink;

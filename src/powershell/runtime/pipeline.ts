@@ -7,7 +7,6 @@
  */
 import type * as A from '../language/ast';
 import type { BindArgument } from './binder';
-import type { PsModule } from './commands';
 import { commandNotFound, resolveCommand } from './commandLookup';
 import { ConversionFailure, toNumber, toStringPs } from './conversions';
 import { StopUpstreamSignal } from './errors';
@@ -18,17 +17,6 @@ import { scriptBlockFunction } from './functions';
 import { CmdletProcessor, FunctionProcessor, NativeProcessor, type Processor } from './processors';
 import { redirectedSink } from './streams';
 import { PsHashtable, PsObject, PsScriptBlock, type PsValue } from './values';
-
-let coreModules: readonly PsModule[] = [];
-
-/** The engine's own modules (commands/), set once by the session so lookup can find them. */
-export function setCoreModules(modules: readonly PsModule[]): void {
-  coreModules = modules;
-}
-
-export function getCoreModules(): readonly PsModule[] {
-  return coreModules;
-}
 
 const discardsOutput = (r: A.Redirection): boolean => !r.merge && (r.stream === '1' || r.stream === '*');
 
@@ -169,6 +157,7 @@ async function createProcessor(cmd: A.Command, exec: Exec, expectsInput: boolean
     return proc;
   }
   if (name === '') throw commandNotFound(name, namePosition);
+  const coreModules = exec.engine.coreModules;
   const resolved = resolveCommand(exec, coreModules, name, {
     onAutoload: () => {
       if (preference(exec, 'ProgressPreference', 'Continue') !== 'Continue') return;

@@ -10,6 +10,7 @@ import { parseScript } from '../language/parser';
 import { PsParseError } from '../language/parseErrors';
 import { coreModules } from '../commands';
 import { loadModule } from './commandLookup';
+import type { PsModule } from './commands';
 import { Engine, type PsSessionOptions } from './engine';
 import { BreakSignal, ContinueSignal, ExitSignal, PipelineStoppedError, PsRuntimeError, ReturnSignal, runtimeError } from './errors';
 import type { Exec } from './exec';
@@ -17,7 +18,6 @@ import { execStatements } from './evaluator';
 import { ParameterBinder } from './binder';
 import { bindFunctionScope, ScriptFunction } from './functions';
 import type { ScriptBlock } from '../language/ast';
-import { setCoreModules } from './pipeline';
 import { consoleHost, psVersionTable } from './psVersion';
 import { BUILTIN_ENUMS } from './types';
 import { PsEnum, PsHashtable, PsObject, type PsValue } from './values';
@@ -45,6 +45,27 @@ async function bindScriptParameters(ast: ScriptBlock, exec: Exec): Promise<void>
   await bindFunctionScope(fn, exec.scope, exec, bound);
 }
 
+/**
+ * A host's module named like one of the engine's own (the formatting cmdlets come as
+ * Microsoft.PowerShell.Utility and Microsoft.PowerShell.Core, as PowerShell ships them)
+ * adds its commands and views to it, rather than being hidden behind it.
+ */
+function withHostAdditions(core: readonly PsModule[], host: readonly PsModule[]): PsModule[] {
+  return core.map((m) => {
+    const extra = host.filter((h) => h.name.toLowerCase() === m.name.toLowerCase());
+    if (extra.length === 0) return m;
+    const names = new Set(m.commands.map((c) => c.metadata.name.toLowerCase()));
+    const commands = [...m.commands];
+    for (const c of extra.flatMap((h) => h.commands)) {
+      if (names.has(c.metadata.name.toLowerCase())) continue;
+      names.add(c.metadata.name.toLowerCase());
+      commands.push(c);
+    }
+    const views = [...(m.views ?? []), ...extra.flatMap((h) => h.views ?? [])];
+    return { ...m, commands, views };
+  });
+}
+
 export class PsSession {
   readonly #engine: Engine;
   #queue: Promise<unknown> = Promise.resolve();
@@ -52,8 +73,8 @@ export class PsSession {
   constructor(options: PsSessionOptions) {
     const engine = new Engine(options);
     this.#engine = engine;
-    const modules = coreModules();
-    setCoreModules(modules);
+    const modules = withHostAdditions(coreModules(), options.modules());
+    engine.coreModules = modules;
     // Microsoft.PowerShell.Core is always there; the other core modules load on first use, as in PowerShell.
     const core = modules.find((m) => m.name === 'Microsoft.PowerShell.Core');
     if (core) loadModule(engine, core);
