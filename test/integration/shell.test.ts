@@ -385,6 +385,37 @@ describe("PowerShell's own cmdlets beside the host's modules", () => {
   });
 });
 
+describe('-WhatIf, -Confirm:$false, $ConfirmPreference and -Verbose on Invoke-IpamServerProvisioning', () => {
+  let emu: TestEmulator;
+  beforeEach(async () => {
+    emu = await startEmulator({ fixture: fixture() });
+  });
+  afterEach(() => emu.stop());
+
+  test('-WhatIf prints the plan as "What if:" lines on stdout (LF, as the host writes), no record on stderr, and changes nothing', async () => {
+    const r = await new ShellClient(emu.url).run(encodedCommand('Invoke-IpamServerProvisioning -ProvisioningMethod Manual -WhatIf'));
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^What if: Step 1 of 6: Configuring the IPAM service[^\r\n]*\.\n/);
+    expect(r.stdout).toContain('What if: Provisioning method: Manual.\n');
+    expect(r.stderr).not.toContain('What if');
+    expect(await provisioningState(emu.url)).toBe('0');
+  });
+
+  test('-Confirm:$false proceeds without -Force', async () => {
+    const r = await new ShellClient(emu.url).run(encodedCommand('Invoke-IpamServerProvisioning -ProvisioningMethod Manual -Confirm:$false'));
+    expect(r.exitCode).toBe(0);
+    expect(await provisioningState(emu.url)).toBe('2');
+  });
+
+  test("$ConfirmPreference = 'None' proceeds too; -Verbose writes each step (plain text under -Command)", async () => {
+    const r = await new ShellClient(emu.url).run('powershell', ['-NonInteractive', '-Command', "$ConfirmPreference = 'None'; Invoke-IpamServerProvisioning -ProvisioningMethod Manual -Verbose"]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('VERBOSE: Step 1 of 6: Configuring the IPAM service');
+    expect(r.stdout).toContain('VERBOSE: Step 6 of 6: Enabling the optional capabilities.');
+    expect(await provisioningState(emu.url)).toBe('2');
+  });
+});
+
 describe('a host that starts without the IPAM feature', () => {
   let emu: TestEmulator;
   beforeEach(async () => {

@@ -90,6 +90,7 @@ async function runScript(script: string, clixml: boolean, deps: ConsoleHostDeps,
       if (o.fromHost) io.stdout(writeHostText(t, o.noNewLine));
       stderr?.information({ text: t, fromHost: o.fromHost, noNewLine: o.noNewLine });
     },
+    writeHostLine: (t) => io.stdout(writeHostText(t, false)),
   };
   const session = new PsSession({
     machine,

@@ -217,6 +217,10 @@ export class CommandContext implements PsCommandContext {
     this.sink.information(text, { fromHost, noNewLine: options.noNewLine ?? false });
   }
 
+  writeHostLine(text: string): void {
+    this.sink.hostLine(text);
+  }
+
   private nonInteractive(): PsRuntimeError {
     return new PsRuntimeError(
       this.errorRecord({
@@ -228,18 +232,30 @@ export class CommandContext implements PsCommandContext {
     );
   }
 
+  get whatIf(): boolean {
+    return this.common.whatIf ?? isTrue(this.variable('WhatIfPreference') ?? false);
+  }
+
+  get confirm(): boolean | undefined {
+    if (this.common.confirm !== undefined) return this.common.confirm;
+    return this.confirmPreference() === 'none' ? false : undefined;
+  }
+
+  private confirmPreference(): string {
+    const pref = this.variable('ConfirmPreference');
+    return (pref instanceof PsEnum ? pref.name : pref === undefined || pref === null ? 'High' : toStringPs(pref)).toLowerCase();
+  }
+
   async shouldProcess(target: string, action: string): Promise<boolean> {
-    const whatIf = this.common.whatIf ?? isTrue(this.variable('WhatIfPreference') ?? false);
-    if (whatIf) {
+    if (this.whatIf) {
       // PowerShell writes this line to the host, not to the output.
-      this.sink.information(`What if: Performing the operation "${action}" on target "${target}".`, { fromHost: true, noNewLine: false });
+      this.sink.hostLine(`What if: Performing the operation "${action}" on target "${target}".`);
       return false;
     }
     let prompt: boolean;
     if (this.common.confirm !== undefined) prompt = this.common.confirm;
     else {
-      const pref = this.variable('ConfirmPreference');
-      const prefName = (pref instanceof PsEnum ? pref.name : pref === undefined || pref === null ? 'High' : toStringPs(pref)).toLowerCase();
+      const prefName = this.confirmPreference();
       const impact = IMPACT[(this.metadata.confirmImpact ?? 'Medium').toLowerCase()];
       prompt = prefName !== 'none' && impact >= (IMPACT[prefName] ?? 3);
     }

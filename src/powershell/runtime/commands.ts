@@ -114,6 +114,11 @@ export interface PsStreams {
   writeProgress(sourceId: number, record: PsProgressRecord): void;
   /** Write-Host and Write-Information; `noNewLine` for Write-Host -NoNewline. */
   writeInformation(text: string, options: { readonly fromHost: boolean; readonly noNewLine: boolean }): void;
+  /**
+   * A line the engine writes on the host's UI itself (ShouldProcess's "What if:" lines): shown as
+   * Write-Host text is, but no InformationRecord, so no redirection or CLIXML record carries it.
+   */
+  writeHostLine(text: string): void;
 }
 
 /** What the session knows of the machine it runs on (for $env:COMPUTERNAME, whoami, module commands). */
@@ -148,6 +153,15 @@ export interface PsCommandContext {
   writeDebug(text: string): void;
   writeProgress(record: PsProgressRecord): void;
   writeInformation(text: string, options?: { readonly fromHost?: boolean; readonly noNewLine?: boolean }): void;
+  /** A line on the host's UI with no record behind it, as ShouldProcess writes "What if:" (PsStreams.writeHostLine). */
+  writeHostLine(text: string): void;
+  /** -WhatIf in effect for this command: the common parameter when given, else $WhatIfPreference. */
+  readonly whatIf: boolean;
+  /**
+   * -Confirm in effect: true (-Confirm), false (-Confirm:$false, or $ConfirmPreference None), undefined
+   * (neither: the command's ConfirmImpact against $ConfirmPreference decides).
+   */
+  readonly confirm: boolean | undefined;
   /**
    * Cmdlet.ShouldProcess(target, action): with -WhatIf writes `What if: Performing the operation
    * "<action>" on target "<target>".` and returns false; with -Confirm (or an impact at or above

@@ -12,6 +12,8 @@ export interface StreamSink {
   verbose(text: string): void;
   debug(text: string): void;
   information(text: string, options: { readonly fromHost: boolean; readonly noNewLine: boolean }): void;
+  /** The host UI's own line: never redirected (PowerShell's host writes it outside the streams). */
+  hostLine(text: string): void;
   progress(sourceId: number, record: PsProgressRecord): void;
 }
 
@@ -22,6 +24,7 @@ export function hostSink(streams: PsStreams): StreamSink {
     verbose: (t) => streams.writeVerbose(t),
     debug: (t) => streams.writeDebug(t),
     information: (t, o) => streams.writeInformation(t, o),
+    hostLine: (t) => streams.writeHostLine(t),
     progress: (id, r) => streams.writeProgress(id, r),
   };
 }
@@ -53,6 +56,7 @@ export function redirectedSink(base: StreamSink, redirections: ReadonlyArray<{ s
       verbose: applies('4') ? (r.merge ? (t) => output(informationalRecord('Verbose', t)) : drop) : (t) => prev.verbose(t),
       debug: applies('5') ? (r.merge ? (t) => output(informationalRecord('Debug', t)) : drop) : (t) => prev.debug(t),
       information: applies('6') ? (r.merge ? (t) => output(informationRecord(t)) : drop) : (t, o) => prev.information(t, o),
+      hostLine: (t) => prev.hostLine(t),
       progress: (id, rec) => prev.progress(id, rec),
     };
   }

@@ -15,6 +15,8 @@ export interface Recorded {
   readonly debug: string[];
   readonly information: Array<{ text: string; fromHost: boolean; noNewLine: boolean }>;
   readonly progress: PsProgressRecord[];
+  /** Lines the host UI wrote with no record behind them (ShouldProcess's "What if:"). */
+  readonly hostLines: string[];
 }
 
 export interface RunOutcome extends Recorded {
@@ -38,7 +40,7 @@ export const MACHINE = { computerName: 'IPAM1', fqdn: 'ipam1.contoso.com', userD
 export function recordingSession(options: HarnessOptions = {}): { session: PsSession; take(): Recorded } {
   let r: Recorded;
   const reset = (): void => {
-    r = { output: [], errors: [], warnings: [], verbose: [], debug: [], information: [], progress: [] };
+    r = { output: [], errors: [], warnings: [], verbose: [], debug: [], information: [], progress: [], hostLines: [] };
   };
   reset();
   const session = new PsSession({
@@ -51,6 +53,7 @@ export function recordingSession(options: HarnessOptions = {}): { session: PsSes
       writeDebug: (t) => r.debug.push(t),
       writeProgress: (_id, p) => r.progress.push(p),
       writeInformation: (text, o) => r.information.push({ text, fromHost: o.fromHost, noNewLine: o.noNewLine }),
+      writeHostLine: (text) => r.hostLines.push(text),
     },
     output: (v) => r.output.push(v),
     environment: options.environment ?? new Map([['TEMP', 'C:\\Users\\Administrator\\AppData\\Local\\Temp']]),

@@ -108,7 +108,7 @@ export async function forEachTarget(
 export function engineEvents(ctx: PsCommandContext, computerName: string | undefined, whatIf: boolean): { events: EventSink; refusal: () => unknown } {
   let refusal: unknown;
   const prefix = computerName ? `${computerName}: ` : '';
-  const confirmOff = ctx.bound.has('Confirm') ? !isSet(ctx.bound.get('Confirm')) : String(ctx.getVariable('ConfirmPreference') ?? '').toLowerCase() === 'none';
+  const confirmOff = ctx.confirm === false;
   const events: EventSink = {
     emit: (e) => {
       if (e.type === 'Progress') {
@@ -124,7 +124,7 @@ export function engineEvents(ctx: PsCommandContext, computerName: string | undef
         });
       } else if (e.type === 'Verbose') {
         if (e.description.startsWith('What if: ')) {
-          if (whatIf) ctx.writeInformation(`What if: ${prefix}${e.description.slice('What if: '.length)}`, { fromHost: true });
+          if (whatIf) ctx.writeHostLine(`What if: ${prefix}${e.description.slice('What if: '.length)}`);
         } else ctx.writeVerbose(`${prefix}${e.description}`);
       } else if (e.type === 'Warning') ctx.writeWarning(`${prefix}${e.description}`);
       else ctx.writeDebug(`${prefix}${e.description}`);
@@ -140,10 +140,6 @@ export function engineEvents(ctx: PsCommandContext, computerName: string | undef
     },
   };
   return { events, refusal: () => refusal };
-}
-
-function isWhatIf(ctx: PsCommandContext): boolean {
-  return ctx.bound.has('WhatIf') ? isSet(ctx.bound.get('WhatIf')) : ctx.getVariable('WhatIfPreference') === true;
 }
 
 /** A PSCredential as the CIM method takes it: `escapedUser:password` (cimConverter.cs; reference §1). */
@@ -200,7 +196,7 @@ export function invokeIpamServerProvisioning(backend: IpamBackend): PsCommand {
         UseExistingSchema: b.has('UseExistingSchema') ? isSet(b.get('UseExistingSchema')) : undefined,
         Force: isSet(b.get('Force')),
       };
-      const whatIf = isWhatIf(ctx);
+      const whatIf = ctx.whatIf;
       await forEachTarget(ctx, backend, 'MSFT_IPAM_Server', async (host, computerName, group) => {
         const request = validateProvisioningParameters(raw);
         const { events, refusal } = engineEvents(ctx, computerName, whatIf);
@@ -222,7 +218,7 @@ export function updateIpamServer(backend: IpamBackend): PsCommand {
       parameters: [{ name: 'DeleteSystemCheckFailureRows', type: 'switch' }, { name: 'Force', type: 'switch' }, ...CIM_PARAMETERS],
     },
     async end(ctx) {
-      const whatIf = isWhatIf(ctx);
+      const whatIf = ctx.whatIf;
       await forEachTarget(ctx, backend, 'MSFT_IPAM_Server', async (host, computerName) => {
         const { events, refusal } = engineEvents(ctx, computerName, whatIf);
         const outcome = await backend.update(host, isSet(ctx.bound.get('Force')), { whatIf, events, signal: ctx.signal });

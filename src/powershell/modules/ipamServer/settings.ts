@@ -11,10 +11,6 @@ import { CAPABILITIES, CAPABILITY_ENUM, PROVISIONING_METHODS, PROVISIONING_METHO
 import { CIM_PARAMETERS, MODULE, engineEvents, forEachTarget, isSet, text } from './provisioning';
 import { getIpamCapability, getIpamConfiguration } from './reading';
 
-function isWhatIf(ctx: PsCommandContext): boolean {
-  return ctx.bound.has('WhatIf') ? isSet(ctx.bound.get('WhatIf')) : ctx.getVariable('WhatIfPreference') === true;
-}
-
 /** Runs another cmdlet of the module for -PassThru (its output is the updated object). */
 async function passThru(ctx: PsCommandContext, command: PsCommand): Promise<void> {
   await command.end?.(ctx);
@@ -38,7 +34,7 @@ function capabilityCommand(backend: IpamBackend, enable: boolean): PsCommand {
     async end(ctx) {
       const capability = ctx.bound.get('Capability');
       const name = capability instanceof PsEnum ? capability.name : String(capability);
-      const whatIf = isWhatIf(ctx);
+      const whatIf = ctx.whatIf;
       await forEachTarget(ctx, backend, 'MSFT_IPAM_ServerCapabilities', async (host, computerName) => {
         const { events, refusal } = engineEvents(ctx, computerName, whatIf);
         const outcome = await backend.setCapability(host, name, enable, isSet(ctx.bound.get('Force')), { whatIf, events });
@@ -78,7 +74,7 @@ export function setIpamConfiguration(backend: IpamBackend): PsCommand {
     },
     async end(ctx) {
       const set = ctx.bound.parameterSetName;
-      const whatIf = isWhatIf(ctx);
+      const whatIf = ctx.whatIf;
       if (set === SET_HMAC || set === SET_REFRESH_HMAC || set === SET_UPDATE_TABLES) {
         // The HMAC key and the table update have no state the emulator keeps: accepted, and said so.
         const key = ctx.bound.get('HmacKey');

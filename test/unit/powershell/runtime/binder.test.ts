@@ -219,7 +219,9 @@ describe('parameter binding: pipeline input', () => {
 describe('common parameters and ShouldProcess', () => {
   it('writes the What if line to the host and does not run the change', async () => {
     const r = await run('Invoke-IpamServerProvisioning -WhatIf', opts);
-    expect(r.information).toEqual([{ text: 'What if: Performing the operation "Provision IPAM" on target "ipam1.contoso.com".', fromHost: true, noNewLine: false }]);
+    // The host UI's own line: no InformationRecord (so nothing in a CLIXML stderr, nothing for 6>&1).
+    expect(r.hostLines).toEqual(['What if: Performing the operation "Provision IPAM" on target "ipam1.contoso.com".']);
+    expect(r.information).toEqual([]);
     expect(r.lines).toEqual([]);
   });
 
