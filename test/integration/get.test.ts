@@ -85,7 +85,8 @@ describe('Get', () => {
   });
 
   test('a resource URI no plugin serves is the catalog fault (2150858811)', async () => {
-    const f = faultOf((await call(emu.url, { action: ACTION.get, resourceUri: 'http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd' })).xml);
+    // The cmd shell is a plugin (a Get needs its ShellId); a custom shell no plugin serves is not in the catalog.
+    const f = faultOf((await call(emu.url, { action: ACTION.get, resourceUri: 'http://schemas.microsoft.com/wbem/wsman/1/windows/shell/CustomShell' })).xml);
     expect(f.subcode).toBe('a:DestinationUnreachable');
     expect(f.wsmanCode).toBe('2150858811');
     expect(f.reason).toContain('was not found in the WS-Management catalog');
