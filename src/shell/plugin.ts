@@ -17,6 +17,7 @@ import { optionFlag, optionValue } from '../wsman/request';
 import { parseDuration } from '../wsman/duration';
 import { commandNotFound, parameterIncorrect, shellNotFound } from './faults';
 import { ShellListings } from './listings';
+import { contextIdOf, enumerateResponse, enumerationBody, maxElementsOf, pullResponse, releaseResponse, replyOverhead } from '../wsman/enumeration/messages';
 import type { Shell, ShellService, ShellSpec } from './shells';
 
 export const SHELL_CMD_URI = 'http://schemas.microsoft.com/wbem/wsman/1/windows/shell/cmd';
@@ -162,53 +163,28 @@ export class ShellPlugin implements WsmanPlugin {
       return w;
     });
     const optimize = child(body, NS.wsman, 'OptimizeEnumeration') !== undefined;
-    const maxElements = maxElementsOf(ctx, child(body, NS.wsman, 'MaxElements'));
-    const first = optimize ? fitting(ctx, items, maxElements, ACTION.enumerateResponse, 'n:EnumerateResponse') : [];
+    const first = optimize ? fitting(ctx, items, maxElementsOf(ctx, body), replyOverhead(ctx, 'enumerate')) : [];
     const rest = items.slice(first.length);
     const listing =
       optimize && rest.length === 0
         ? undefined
         : this.listings.create(ctx.host.fqdn, ownerOf(ctx), rest, ctx.host.policy.enumerationContextTimeoutMs, ctx.host.policy.maxEnumerationContexts);
-    return writeReply(ACTION.enumerateResponse, ctx.reply, (w) => {
-      w.open('n:EnumerateResponse');
-      w.leaf('n:EnumerationContext', undefined, listing?.id ?? '');
-      if (optimize) {
-        w.open('w:Items');
-        for (const x of first) w.append(x);
-        w.close();
-        if (!listing) w.leaf('w:EndOfSequence');
-      }
-      w.close();
-    });
+    return enumerateResponse(ctx, listing?.id, optimize ? first : undefined, !listing);
   }
 
   private pull(ctx: OperationContext): string {
     const body = enumerationBody(ctx, 'Pull');
-    const ctxEl = child(body, NS.enumeration, 'EnumerationContext');
-    if (!ctxEl) throw new WsmanFault('InvalidEnumerationContext');
-    const listing = this.listings.take(textOf(ctxEl), ctx.host.fqdn, ownerOf(ctx));
-    const maxElements = maxElementsOf(ctx, child(body, NS.enumeration, 'MaxElements') ?? child(body, NS.wsman, 'MaxElements'));
-    const batch = fitting(ctx, listing.items, maxElements, ACTION.pullResponse, 'n:PullResponse');
+    const listing = this.listings.take(contextIdOf(body), ctx.host.fqdn, ownerOf(ctx));
+    const batch = fitting(ctx, listing.items, maxElementsOf(ctx, body), replyOverhead(ctx, 'pull'));
     listing.items.splice(0, batch.length);
     const done = listing.items.length === 0;
     if (done) this.listings.delete(listing);
-    return writeReply(ACTION.pullResponse, ctx.reply, (w) => {
-      w.open('n:PullResponse');
-      // MS-WSMV 4.2.3: the last PullResponse has no EnumerationContext.
-      if (!done) w.leaf('n:EnumerationContext', undefined, listing.id);
-      w.open('n:Items');
-      for (const x of batch) w.append(x);
-      w.close();
-      if (done) w.leaf('n:EndOfSequence');
-      w.close();
-    });
+    return pullResponse(ctx, listing.id, batch, done);
   }
 
   private release(ctx: OperationContext): string {
-    const ctxEl = child(enumerationBody(ctx, 'Release'), NS.enumeration, 'EnumerationContext');
-    if (!ctxEl) throw new WsmanFault('InvalidEnumerationContext');
-    this.listings.delete(this.listings.take(textOf(ctxEl), ctx.host.fqdn, ownerOf(ctx)));
-    return writeReply(ACTION.releaseResponse, ctx.reply, () => undefined);
+    this.listings.delete(this.listings.take(contextIdOf(enumerationBody(ctx, 'Release')), ctx.host.fqdn, ownerOf(ctx)));
+    return releaseResponse(ctx);
   }
 
   /**
@@ -346,22 +322,9 @@ function ownerOf(ctx: OperationContext): string {
   return `${ctx.principal.authority}\\${ctx.principal.name}`.toLowerCase();
 }
 
-/** DSP0226 §8.2.3: MaxElements defaults to 1; MS-WSMV 3.1.4.1.14 caps it at MaxBatchItems. */
-function maxElementsOf(ctx: OperationContext, el: XmlElement | undefined): number {
-  if (!el) return 1;
-  const t = textOf(el).trim();
-  if (!/^\d{1,10}$/.test(t) || Number(t) < 1) throw new WsmanFault('SchemaValidationError', { extra: `MaxElements must be a positive integer, not '${t}'.` });
-  return Math.min(Number(t), ctx.host.policy.maxBatchItems);
-}
-
 /** The first items (at most maxElements) that fit in a reply no larger than the client's MaxEnvelopeSize. */
-function fitting(ctx: OperationContext, items: readonly XmlWriter[], maxElements: number, action: string, wrapper: string): XmlWriter[] {
-  let used = ctx.measure(
-    writeReply(action, ctx.reply, (w) => {
-      w.open(wrapper).leaf('n:EnumerationContext', undefined, 'uuid:00000000-0000-0000-0000-000000000000');
-      w.open('w:Items').close().leaf('w:EndOfSequence').close();
-    }),
-  );
+function fitting(ctx: OperationContext, items: readonly XmlWriter[], maxElements: number, overhead: number): XmlWriter[] {
+  let used = overhead;
   const out: XmlWriter[] = [];
   for (const item of items) {
     if (out.length >= maxElements) break;
@@ -374,14 +337,6 @@ function fitting(ctx: OperationContext, items: readonly XmlWriter[], maxElements
     throw new WsmanFault('EncodingLimit', { detail: 'MaxEnvelopeSizeExceeded', extra: `The next shell does not fit in a reply of at most ${ctx.maxReplyBytes} bytes.` });
   }
   return out;
-}
-
-function enumerationBody(ctx: OperationContext, local: string): XmlElement {
-  const el = ctx.req.bodyElement;
-  if (!el || el.ns !== NS.enumeration || el.local !== local) {
-    throw new WsmanFault('SchemaValidationError', { extra: `The body of this request must be an ${local} element of WS-Enumeration.` });
-  }
-  return el;
 }
 
 /** The body's one element, rsp:<local>; anything else is the schema fault. */

@@ -100,8 +100,10 @@ const MAX_POSITION_LINE = 69;
  */
 export function positionMessage(info: { line: number; column: number; lineText: string; length: number; scriptName?: string }): string {
   const where = info.scriptName ?? 'line';
-  let text = info.lineText.trimEnd();
-  if (text.length === 0) return `At ${where}:${info.line} char:${info.column}`;
+  // Only the extent's first line is shown; one running past it is underlined to the end of that line.
+  let text = info.lineText.replace(/[\r\n].*$/s, '').trimEnd();
+  // VerboseMessage formats "At {0}:{1} char:{2}\n+ {3}" whatever the line: an empty one leaves "+ ".
+  if (text.length === 0) return `At ${where}:${info.line} char:${info.column}\n+ `;
   let before = Math.min(Math.max(info.column - 1, 0), text.length);
   let width = Math.max(0, Math.min(info.length, text.length - before));
   if (text.includes('\t')) {

@@ -14,8 +14,8 @@ import { XmlWriter } from '../../xml/write';
 import { ConcatItems, ItemArray, KeyedItems, type EnumerationItem, type EnumerationItems, type EnumerationMode, type EnumerationState, type ItemSource } from '../enumeration/contexts';
 import { writeEpr } from '../epr';
 import { WsmanFault } from '../faults';
-import { ACTION, DIALECT, NS } from '../namespaces';
-import { writeReply } from '../reply';
+import { DIALECT, NS } from '../namespaces';
+import { contextIdOf, enumerateResponse, enumerationBody, maxElementsOf, pullResponse, releaseResponse, replyOverhead } from '../enumeration/messages';
 import { type ResolvedResource, type UriForm } from '../resource';
 import type { Selector } from '../request';
 import { instanceMatches } from '../selectors';
@@ -25,23 +25,6 @@ const MODES: Readonly<Record<string, EnumerationMode>> = {
   EnumerateObjectAndEPR: 'objectAndEpr',
   EnumerateEPR: 'epr',
 };
-
-function bodyElement(ctx: OperationContext, local: string): XmlElement {
-  const el = ctx.req.bodyElement;
-  if (!el || el.ns !== NS.enumeration || el.local !== local) {
-    throw new WsmanFault('SchemaValidationError', { extra: `The body of this request must be an ${local} element of WS-Enumeration.` });
-  }
-  return el;
-}
-
-function positiveInt(el: XmlElement | undefined, what: string, fallback: number): number {
-  if (!el) return fallback;
-  const t = textOf(el).trim();
-  if (!/^\d{1,10}$/.test(t) || Number(t) < 1) {
-    throw new WsmanFault('SchemaValidationError', { extra: `${what} must be a positive integer, not '${t}'.` });
-  }
-  return Number(t);
-}
 
 interface FilterSpec {
   readonly cls: ResolvedClass;
@@ -246,15 +229,6 @@ async function renderBatch(
   return { writers, consumed: i - from };
 }
 
-/** Bytes of the reply around its items (the header and the response elements), with room for the context id. */
-function overheadOf(ctx: OperationContext, action: string, wrapper: string): number {
-  const empty = writeReply(action, ctx.reply, (w) => {
-    w.open(wrapper).leaf('n:EnumerationContext', undefined, 'uuid:00000000-0000-0000-0000-000000000000');
-    w.open('w:Items').close().leaf('w:EndOfSequence').close();
-  });
-  return ctx.measure(empty);
-}
-
 function ownerOf(ctx: OperationContext): string {
   return `${ctx.principal.authority}\\${ctx.principal.name}`.toLowerCase();
 }
@@ -268,7 +242,7 @@ export async function enumerate(ctx: OperationContext): Promise<string> {
       extra: 'Enumerate takes no selectors other than __cimnamespace; use Get, or a SelectorFilter.',
     });
   }
-  const body = bodyElement(ctx, 'Enumerate');
+  const body = enumerationBody(ctx, 'Enumerate');
   const modeEl = child(body, NS.wsman, 'EnumerationMode');
   let mode: EnumerationMode = 'objects';
   if (modeEl) {
@@ -277,15 +251,14 @@ export async function enumerate(ctx: OperationContext): Promise<string> {
     mode = m;
   }
   const optimize = child(body, NS.wsman, 'OptimizeEnumeration') !== undefined;
-  // DSP0226 §8.2.3: MaxElements defaults to 1; MS-WSMV 3.1.4.1.14 caps it at MaxBatchItems.
-  const maxElements = Math.min(positiveInt(child(body, NS.wsman, 'MaxElements'), 'MaxElements', 1), ctx.host.policy.maxBatchItems);
+  const maxElements = maxElementsOf(ctx, body);
   const spec = readFilter(ctx, res, body);
   const items = await collect(ctx, spec);
 
   let sent = 0;
   let writers: XmlWriter[] = [];
   if (optimize) {
-    const batch = await renderBatch(ctx, res.form, mode, items, 0, maxElements, overheadOf(ctx, ACTION.enumerateResponse, 'n:EnumerateResponse'));
+    const batch = await renderBatch(ctx, res.form, mode, items, 0, maxElements, replyOverhead(ctx, 'enumerate'));
     writers = batch.writers;
     sent = batch.consumed;
   }
@@ -305,29 +278,13 @@ export async function enumerate(ctx: OperationContext): Promise<string> {
       maxPerHost: ctx.host.policy.maxEnumerationContexts,
     });
   }
-  return writeReply(ACTION.enumerateResponse, ctx.reply, (w) => {
-    w.open('n:EnumerateResponse');
-    // A real Windows reply keeps an empty EnumerationContext next to EndOfSequence.
-    w.leaf('n:EnumerationContext', undefined, state?.id ?? '');
-    if (optimize) {
-      w.open('w:Items');
-      for (const x of writers) w.append(x);
-      w.close();
-      if (done) w.leaf('w:EndOfSequence');
-    }
-    w.close();
-  });
+  return enumerateResponse(ctx, state?.id, optimize ? writers : undefined, done);
 }
 
 export async function pull(ctx: OperationContext): Promise<string> {
-  const body = bodyElement(ctx, 'Pull');
-  const ctxEl = child(body, NS.enumeration, 'EnumerationContext');
-  if (!ctxEl) throw new WsmanFault('InvalidEnumerationContext');
-  const state = ctx.services.enumerations.take(textOf(ctxEl), ctx.host.fqdn, ownerOf(ctx));
-  const maxElements = Math.min(
-    positiveInt(child(body, NS.enumeration, 'MaxElements') ?? child(body, NS.wsman, 'MaxElements'), 'MaxElements', 1),
-    ctx.host.policy.maxBatchItems,
-  );
+  const body = enumerationBody(ctx, 'Pull');
+  const state = ctx.services.enumerations.take(contextIdOf(body), ctx.host.fqdn, ownerOf(ctx));
+  const maxElements = maxElementsOf(ctx, body);
   if (state.busy) {
     // A client that pulls one context twice at once: one Pull at a time, or the positions would race.
     throw new WsmanFault('InvalidEnumerationContext', { extra: 'Another Pull of this enumeration context is in progress.' });
@@ -336,7 +293,7 @@ export async function pull(ctx: OperationContext): Promise<string> {
   ctx.services.enumerations.touch(state);
   let batch: Awaited<ReturnType<typeof renderBatch>>;
   try {
-    batch = await renderBatch(ctx, state.form, state.mode, state.items, state.position, maxElements, overheadOf(ctx, ACTION.pullResponse, 'n:PullResponse'));
+    batch = await renderBatch(ctx, state.form, state.mode, state.items, state.position, maxElements, replyOverhead(ctx, 'pull'));
   } finally {
     state.busy = false;
   }
@@ -346,23 +303,11 @@ export async function pull(ctx: OperationContext): Promise<string> {
   const done = state.position >= state.items.length;
   if (done) ctx.services.enumerations.delete(state);
   else ctx.services.enumerations.touch(state);
-  return writeReply(ACTION.pullResponse, ctx.reply, (w) => {
-    w.open('n:PullResponse');
-    // MS-WSMV 4.2.3: the last PullResponse has no EnumerationContext.
-    if (!done) w.leaf('n:EnumerationContext', undefined, state.id);
-    w.open('n:Items');
-    for (const x of batch.writers) w.append(x);
-    w.close();
-    if (done) w.leaf('n:EndOfSequence');
-    w.close();
-  });
+  return pullResponse(ctx, state.id, batch.writers, done);
 }
 
 export function release(ctx: OperationContext): string {
-  const body = bodyElement(ctx, 'Release');
-  const ctxEl = child(body, NS.enumeration, 'EnumerationContext');
-  if (!ctxEl) throw new WsmanFault('InvalidEnumerationContext');
-  const state = ctx.services.enumerations.take(textOf(ctxEl), ctx.host.fqdn, ownerOf(ctx));
+  const state = ctx.services.enumerations.take(contextIdOf(enumerationBody(ctx, 'Release')), ctx.host.fqdn, ownerOf(ctx));
   ctx.services.enumerations.delete(state);
-  return writeReply(ACTION.releaseResponse, ctx.reply, () => undefined);
+  return releaseResponse(ctx);
 }
