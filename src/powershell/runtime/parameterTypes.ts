@@ -3,7 +3,7 @@
  * common parameters every cmdlet and advanced function has.
  */
 import type { PsParameter, PsParameterType } from './commands';
-import type { PsType, TypeRegistry } from './types';
+import { BUILTIN_ENUMS, type PsType, type TypeRegistry } from './types';
 
 const FULL_NAMES: Readonly<Record<string, string>> = {
   object: 'System.Object',
@@ -42,14 +42,7 @@ export function parameterType(type: PsParameterType, registry: TypeRegistry): Ps
 
 const ACTION_PREFERENCE: PsParameterType = {
   enum: 'System.Management.Automation.ActionPreference',
-  values: [
-    ['SilentlyContinue', 0],
-    ['Stop', 1],
-    ['Continue', 2],
-    ['Inquire', 3],
-    ['Ignore', 4],
-    ['Suspend', 5],
-  ],
+  values: BUILTIN_ENUMS['System.Management.Automation.ActionPreference'].values,
 };
 
 /** The common parameters (about_CommonParameters), in the order PowerShell lists them. */
