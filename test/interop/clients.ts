@@ -9,7 +9,7 @@ import path from 'node:path';
 
 /** Everything the interop suites need, in one command (reference/clients.md). */
 export const INSTALL_ALL =
-  'apt-get install -y python3-winrm python3-requests-ntlm wsl uuid-runtime ansible-core golang-github-masterzen-winrm-dev; python3 -m pip install pypsrp pywinrm';
+  'apt-get install -y python3-winrm python3-requests-ntlm wsl uuid-runtime ansible-core golang-github-masterzen-winrm-dev; python3 -m pip install pypsrp pywinrm pytest-testinfra';
 
 /** How to install each client (Debian packages, or PyPI) and what it runs. */
 const DEBIAN_PACKAGES: Readonly<Record<string, string>> = {
@@ -19,6 +19,7 @@ const DEBIAN_PACKAGES: Readonly<Record<string, string>> = {
   'go-winrm': 'apt-get install -y golang-github-masterzen-winrm-dev (and Go on PATH)',
   pypsrp: 'python3 -m pip install pypsrp',
   'pywinrm-pypi': 'python3 -m pip install pywinrm',
+  testinfra: 'python3 -m pip install pytest-testinfra pywinrm',
 };
 
 /** True when `cmd` (a name looked up on PATH, or a path) is an executable file. */
