@@ -258,9 +258,20 @@ describe('credentials and other objects', () => {
     expect(await lines('Set-StrictMode -Version Latest; "ok"')).toEqual(['ok']);
   });
 
-  it('Start-Sleep waits', async () => {
-    const started = Date.now();
-    await lines('Start-Sleep -Milliseconds 50');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+  it('Start-Sleep waits the time asked for, on the clock (fake timers: no duration measured)', async () => {
+    jest.useFakeTimers();
+    try {
+      let done = false;
+      const sleeping = lines('Start-Sleep -Milliseconds 50; "woke"').then((out) => {
+        done = true;
+        return out;
+      });
+      await jest.advanceTimersByTimeAsync(49);
+      expect(done).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(await sleeping).toEqual(['woke']);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

