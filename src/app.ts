@@ -44,6 +44,8 @@ import { MessageSecurity } from './security/messageSecurity';
 import { machineLauncher } from './powershell/host/machine';
 import { ShellPlugin } from './shell/plugin';
 import { ShellService } from './shell/shells';
+import { idsFor, SystemClock, type Clock, type Harness } from './harness';
+import { LockoutTracker } from './fleet/lockout';
 
 export interface EmulatorOptions {
   /** A fixture file, or an already parsed fixture object (validated here). */
@@ -59,6 +61,10 @@ export interface EmulatorOptions {
   readonly stepDelayMs?: number;
   /** How long clients may take over a request (defaults: 120 s, headers 30 s, idle keep-alive 120 s). */
   readonly httpTimeouts?: HttpTimeouts;
+  /** `serve --seed N`: every generated identifier reproducible (docs/determinism.md). */
+  readonly seed?: number;
+  /** `serve --clock virtual…`: the emulator's clock; the machine's by default. */
+  readonly clock?: Clock;
 }
 
 let schemaCache: ClassRegistry | undefined;
@@ -132,11 +138,13 @@ export class Emulator {
     const log = opts.logger ?? createLogger();
     const fixture =
       typeof opts.fixture === 'object' ? validateFixture(opts.fixture, 'fixture object') : loadFixture(opts.fixture ?? DEFAULT_FIXTURE);
+    const harness: Harness = { clock: opts.clock ?? new SystemClock(), ids: idsFor(opts.seed) };
+    const { clock, ids } = harness;
     const fleet = new Fleet(fixture);
     const registry = loadSchemas();
-    const store = StateStore.open(opts.dataDir);
+    const store = StateStore.open(opts.dataDir, clock);
     store.ensureHosts(fleet.hosts.map((h) => h.fqdn));
-    const ipamState = new IpamState(store.db);
+    const ipamState = new IpamState(store.db, clock);
     const dataDir = opts.dataDir === ':memory:' ? fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-emulator-')) : opts.dataDir;
     const servers = new SqlServerDirectory(fixture.sqlServers ?? [], dataDir, ipamState);
     const stepDelay = Number(process.env.IPAM_EMULATOR_TEST_STEP_DELAY_MS ?? 0);
@@ -147,27 +155,36 @@ export class Emulator {
       log,
       pauseAt: pauseHook(dataDir, process.env.IPAM_EMULATOR_TEST_PAUSE_AT),
       stepDelayMs: opts.stepDelayMs ?? (Number.isFinite(stepDelay) && stepDelay > 0 ? stepDelay : undefined),
+      harness,
     });
-    const dispatcher = new Dispatcher(opts.concurrency ?? fleet.concurrency);
-    const jobStore = new JobStore(store.db);
-    const jobs = new JobService(jobStore, dispatcher, log);
-    const features = new HostFeatures(new FeatureStore(store.db));
-    const facts = hostFacts(store, ipamState, features);
+    const dispatcher = new Dispatcher(opts.concurrency ?? fleet.concurrency, clock);
+    const jobStore = new JobStore(store.db, clock);
+    const jobs = new JobService(jobStore, dispatcher, log, ids);
+    const features = new HostFeatures(new FeatureStore(store.db), clock);
+    const facts = hostFacts(store, ipamState, features, clock);
     const providers = new ProviderRegistry(registry)
       .register(IPAM_NAMESPACE, new IpamServerProvider(store, ipam, jobs))
       .register(IPAM_NAMESPACE, new IpamConfigurationProvider(ipamState, ipam))
-      .register(IPAM_NAMESPACE, new JobProvider(jobs))
+      .register(IPAM_NAMESPACE, new JobProvider(jobs, clock))
       .register(IPAM_NAMESPACE, new FleetProvider(fleet, ipam, jobs))
       .register(CIMV2_NAMESPACE, new SystemProvider(facts))
       .register(CIMV2_NAMESPACE, new ServiceProvider(facts))
       .register(CIMV2_NAMESPACE, new ServerFeatureProvider(facts));
-    const enumerations = new EnumerationContexts();
-    const accounts = new AccountAuthenticator();
+    const enumerations = new EnumerationContexts(harness);
+    const accounts = new AccountAuthenticator(new LockoutTracker(() => clock.now()));
     // The WinRS door: shells whose command lines run on the host's cmd.exe and PowerShell, on the same engine and jobs.
     const shells = new ShellService(
-      machineLauncher({ fleet, ipam, jobs, state: ipamState, features }),
+      machineLauncher({
+        fleet,
+        ipam,
+        jobs,
+        state: ipamState,
+        features,
+        machineTime: (host) => ({ now: () => clock.date(), sleep: (ms, signal) => clock.sleep(ms, signal), newGuid: () => ids.uuid(`guid:${host.fqdn}`) }),
+      }),
       (host) => ({ ...host.policy.shell, maxStdinBytes: host.policy.shell.maxMemoryPerShellMB * 1024 * 1024, maxOutputBytes: host.policy.shell.maxMemoryPerShellMB * 1024 * 1024 }),
       log,
+      harness,
     );
     const signing: { key?: { privateKeyPem: string; certificatePem: string } } = {};
     const handler = new WsmanHandler({
@@ -175,7 +192,8 @@ export class Emulator {
       registry,
       providers,
       enumerations,
-      plugins: [new ShellPlugin(shells)],
+      plugins: [new ShellPlugin(shells, harness)],
+      harness,
       // The IPAM provider's namespace exists where the IPAM Server feature is installed.
       namespaceVisible: (host, namespace) => namespace !== IPAM_NAMESPACE || features.hasIpam(host),
       onInternalError: (err, entry) => log.error({ err, ...entry }, 'internal error while handling a request'),
@@ -194,6 +212,7 @@ export class Emulator {
       shells,
       dataDir,
       clearEnumerations: (fqdn) => enumerations.clearHost(fqdn),
+      harness,
     });
     return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, shells, dataDirOnDisk: dataDir, signing, httpTimeouts: opts.httpTimeouts });
   }

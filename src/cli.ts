@@ -10,6 +10,7 @@ import { runProvision } from './cli/provision';
 import { UsageError, integerOption } from './cli/usage';
 import { DEFAULT_FIXTURE, FixtureError, loadFixture, withGeneratedHosts } from './config/fixture';
 import { createLogger } from './log';
+import { parseClockOption } from './harness';
 
 const USAGE = `Usage: ipam-emulator serve [options]
        ipam-emulator provision [options]   (ipam-emulator provision --help)
@@ -30,6 +31,11 @@ Options:
                         also listening on its own port from --hosts-base-port
   --hosts-base-port <p> first of those ports (default: --port + 1000)
   --concurrency <n>     provisioning jobs run at once (default: the fixture's, or 32)
+  --seed <n>            reproducible runs: every generated identifier (MessageIDs,
+                        job InstanceIDs, contexts, ShellIds, …) drawn from seed n
+  --clock <clock>       system (default), virtual (starting now) or
+                        virtual=<ISO-8601>: a clock that moves only through
+                        POST /_emulator/clock
   --log-level <level>   trace, debug, info, warn, error (default info)
   -h, --help            show this help
 `;
@@ -49,6 +55,8 @@ async function serve(argv: string[]): Promise<void> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       concurrency: { type: 'string' },
+      seed: { type: 'string' },
+      clock: { type: 'string' },
       'log-level': { type: 'string', default: process.env.IPAM_EMULATOR_LOG_LEVEL ?? 'info' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -63,6 +71,13 @@ async function serve(argv: string[]): Promise<void> {
   const hosts = integerOption('hosts', values.hosts, 1, 5000);
   const basePort = integerOption('hosts-base-port', values['hosts-base-port'], 1, 65535) ?? (port === 0 ? undefined : port + 1000);
   const concurrency = integerOption('concurrency', values.concurrency, 1, 1024);
+  const seed = integerOption('seed', values.seed, 0, Number.MAX_SAFE_INTEGER);
+  let clock;
+  try {
+    clock = parseClockOption(values.clock);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   // With --port 0 (a free port), HTTPS also takes a free port unless told otherwise.
   const httpsPort = values['no-https'] ? false : (integerOption('https-port', values['https-port'], 0, 65535) ?? (port === 0 ? 0 : undefined));
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
@@ -74,7 +89,8 @@ async function serve(argv: string[]): Promise<void> {
     fixture = withGeneratedHosts(fixture, hosts, basePort);
   }
   const log = createLogger(values['log-level']);
-  const emulator = Emulator.create({ fixture, dataDir: path.resolve(values['data-dir']), logger: log, concurrency });
+  const emulator = Emulator.create({ fixture, dataDir: path.resolve(values['data-dir']), logger: log, concurrency, seed, clock });
+  if (seed !== undefined || clock.virtual) log.info({ seed, clock: clock.virtual ? `virtual at ${clock.date().toISOString()}` : 'system' }, 'harness settings');
   await emulator.start(values.listen, port, { httpsPort, tls });
 
   let stopping = false;

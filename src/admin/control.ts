@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Fixture } from '../config/fixture';
+import { VirtualClock, VirtualClockError, type Harness } from '../harness';
 import type { Fleet, FleetHost } from '../fleet/fleet';
 import type { HostFeatures } from '../fleet/hostFeatures';
 import type { ConcurrencySnapshot, Dispatcher } from '../jobs/dispatcher';
@@ -27,6 +28,27 @@ export interface HostSummary {
   readonly busy: boolean;
   readonly jobs: { readonly total: number; readonly active: number };
   readonly shells: number;
+}
+
+/** What `GET /_emulator/clock` answers. */
+export interface ClockSummary {
+  readonly now: string;
+  readonly virtual: boolean;
+  /** The --seed of this run, or null when identifiers are random. */
+  readonly seed: number | null;
+  /** Timers waiting for a virtual clock to reach them (enumeration expiry, shell idle timeouts, sleeps…); null on the system clock. */
+  readonly pendingTimers: number | null;
+}
+
+/** A request the admin API refuses with 400 (its message says what is wrong) or 409 (`conflict`). */
+export class AdminRequestError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 409 = 400,
+  ) {
+    super(message);
+    this.name = 'AdminRequestError';
+  }
 }
 
 export class BusyError extends Error {
@@ -52,6 +74,8 @@ export interface ControlDeps {
   readonly dataDir: string;
   /** Drops a host's open enumerations (they belong to the wsman layer). */
   readonly clearEnumerations: (fqdn: string) => void;
+  /** The emulator's clock and identifiers. */
+  readonly harness: Harness;
 }
 
 export class EmulatorControl {
@@ -82,6 +106,49 @@ export class EmulatorControl {
   resetConcurrency(): ConcurrencySnapshot {
     this.d.dispatcher.resetMetrics();
     return this.d.dispatcher.snapshot();
+  }
+
+  clock(): ClockSummary {
+    const { clock, ids } = this.d.harness;
+    return {
+      now: clock.date().toISOString(),
+      virtual: clock.virtual,
+      seed: ids.seed ?? null,
+      pendingTimers: clock instanceof VirtualClock ? clock.pending : null,
+    };
+  }
+
+  /**
+   * Moves a virtual clock: `{"advanceMs": n}` or `{"set": "<ISO-8601>"}` (forward only). Timers
+   * that come due fire in order, and what they start (an expiry, a timed-out Receive) runs,
+   * before this answers.
+   */
+  async moveClock(body: unknown): Promise<ClockSummary> {
+    const clock = this.d.harness.clock;
+    if (!(clock instanceof VirtualClock)) {
+      throw new AdminRequestError('The clock is the machine\'s: start the emulator with --clock virtual[=<ISO-8601>] to move it.', 409);
+    }
+    const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const keys = Object.keys(b);
+    if (keys.length !== 1 || (keys[0] !== 'advanceMs' && keys[0] !== 'set')) {
+      throw new AdminRequestError('Send exactly one of {"advanceMs": <milliseconds>} or {"set": "<ISO-8601 date and time>"}.');
+    }
+    try {
+      if ('advanceMs' in b) {
+        if (typeof b.advanceMs !== 'number' || !Number.isFinite(b.advanceMs) || b.advanceMs < 0) {
+          throw new AdminRequestError(`advanceMs must be a number of milliseconds, zero or more, not ${JSON.stringify(b.advanceMs)}.`);
+        }
+        await clock.advance(b.advanceMs);
+      } else {
+        const at = typeof b.set === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(b.set) ? Date.parse(b.set) : Number.NaN;
+        if (!Number.isFinite(at)) throw new AdminRequestError(`set must be an ISO-8601 date and time, not ${JSON.stringify(b.set)}.`);
+        await clock.set(at);
+      }
+    } catch (e) {
+      if (e instanceof VirtualClockError) throw new AdminRequestError(e.message);
+      throw e;
+    }
+    return this.clock();
   }
 
   shells(host?: string): ShellSummary[] {

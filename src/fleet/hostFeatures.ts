@@ -4,6 +4,7 @@
  * Install-WindowsFeature added since. The IPAM Server feature decides whether the
  * host has the IpamServer module and the root/Microsoft/IPAM namespace.
  */
+import { SystemClock, type Clock } from '../harness/clock';
 import type { FeatureStore } from '../storage/featureStore';
 import type { FleetHost } from './fleet';
 import { initialFeatures, installClosure, IPAM_FEATURE, WINDOWS_FEATURES, type WindowsFeature } from './windowsFeatures';
@@ -19,7 +20,10 @@ export class HostFeatures {
   /** What each host has, read once: every CIM request to root/Microsoft/IPAM asks (whether the namespace exists). */
   private readonly cache = new Map<string, ReadonlySet<string>>();
 
-  constructor(private readonly store: FeatureStore) {}
+  constructor(
+    private readonly store: FeatureStore,
+    private readonly clock: Clock = new SystemClock(),
+  ) {}
 
   installedNames(host: FleetHost): ReadonlySet<string> {
     let names = this.cache.get(host.fqdn);
@@ -51,7 +55,7 @@ export class HostFeatures {
   }
 
   /** Installs `names` (known catalog names) with their parents and requirements. */
-  install(host: FleetHost, names: readonly string[], includeManagementTools: boolean, at = new Date()): InstallResult {
+  install(host: FleetHost, names: readonly string[], includeManagementTools: boolean, at = this.clock.date()): InstallResult {
     const have = this.installedNames(host);
     const added = installClosure(names, includeManagementTools).filter((f) => !have.has(f.name));
     if (added.length > 0) {

@@ -4,7 +4,7 @@
  * (Administrators unless the fixture says otherwise). docs/admin-api.md lists it.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { BusyError, type EmulatorControl } from '../admin/control';
+import { AdminRequestError, BusyError, type EmulatorControl } from '../admin/control';
 import type { AccountAuthenticator } from '../fleet/authentication';
 import type { Fleet } from '../fleet/fleet';
 import type { Logger } from '../log';
@@ -49,7 +49,7 @@ export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, contro
       fleet: fleet.name,
       hosts: fleet.hosts.length,
       defaultHost: fleet.defaultHost.fqdn,
-      endpoints: ['GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset', 'GET shells?host=', 'DELETE shells/:id'],
+      endpoints: ['GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset', 'GET shells?host=', 'DELETE shells/:id', 'GET clock', 'POST clock'],
     });
   });
   r.get('/hosts', (_req, res) => {
@@ -100,6 +100,17 @@ export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, contro
       next(e);
     }
   });
+  r.get('/clock', (_req, res) => {
+    res.json(control.clock());
+  });
+  r.post('/clock', async (req, res, next) => {
+    try {
+      res.json(await control.moveClock(req.body));
+    } catch (e) {
+      if (e instanceof AdminRequestError) res.status(e.status).json({ error: e.message });
+      else next(e);
+    }
+  });
   r.get('/concurrency', (_req, res) => {
     res.json(control.concurrency());
   });
@@ -107,6 +118,13 @@ export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, contro
     res.json(control.resetConcurrency());
   });
   r.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    // express.json's own refusals: a body that is not JSON, or too large.
+    const status = (err as { status?: unknown; type?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const type = (err as { type?: unknown }).type;
+      res.status(status).json({ error: type === 'entity.parse.failed' ? 'the body is not valid JSON' : type === 'entity.too.large' ? 'the body is too large' : 'the request was refused' });
+      return;
+    }
     log.error({ err }, 'admin API error');
     res.status(500).json({ error: 'internal error; see the emulator log' });
   });

@@ -4,6 +4,7 @@
  * FIFO order, and the concurrency actually observed — overall, per host and per
  * client address — so a harness can assert that its throttling held.
  */
+import { SystemClock, type Clock } from '../harness/clock';
 
 export interface Gauge {
   current: number;
@@ -48,9 +49,13 @@ export class Dispatcher {
   private overall: Gauge = { current: 0, peak: 0 };
   private perHost = new Map<string, Gauge>();
   private perClient = new Map<string, Gauge>();
-  private since = new Date();
+  private since: Date;
 
-  constructor(readonly limit: number) {
+  constructor(
+    readonly limit: number,
+    private readonly clock: Clock = new SystemClock(),
+  ) {
+    this.since = clock.date();
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError('the dispatcher limit is a positive integer');
   }
 
@@ -150,7 +155,7 @@ export class Dispatcher {
 
   /** Starts the observation window again: peaks become what is running now. */
   resetMetrics(): void {
-    this.since = new Date();
+    this.since = this.clock.date();
     this.overall = { current: this.overall.current, peak: this.overall.current };
     const fresh = (m: Map<string, Gauge>): Map<string, Gauge> => {
       const out = new Map<string, Gauge>();

@@ -5,7 +5,7 @@
  * per step, can be cancelled (its steps are undone), and survives restarts:
  * one that was running when the process died reads back as Exception.
  */
-import { randomUUID } from 'node:crypto';
+import { RandomIds, type Ids } from '../harness/ids';
 import { ProvisioningError } from '../provisioning/errors';
 import type { Logger } from '../log';
 import { JobState, type JobRecord, type JobStore } from '../storage/jobStore';
@@ -52,10 +52,11 @@ export class JobService {
     private readonly store: JobStore,
     private readonly dispatcher: Dispatcher,
     private readonly log: Logger,
+    private readonly ids: Ids = new RandomIds(),
   ) {}
 
   submit(spec: JobSpec): SubmittedJob {
-    const instanceId = `IPAM:Job:${randomUUID().toUpperCase()}`;
+    const instanceId = `IPAM:Job:${this.ids.uuid(`job:${spec.host}`).toUpperCase()}`;
     this.store.insert({
       instanceId,
       fqdn: spec.host,

@@ -12,6 +12,7 @@ import type { JobService } from '../jobs/jobs';
 import { FINAL_STATES, JobState, type JobRecord } from '../storage/jobStore';
 import { IPAM_NAMESPACE } from './namespace';
 import type { CimProvider, MethodCall, MethodResult, ProviderContext } from './types';
+import { SystemClock, type Clock } from '../harness/clock';
 
 export const JOB_CLASS = 'MSFT_IPAM_ConcreteJob';
 
@@ -68,10 +69,14 @@ export function jobInstance(cls: ResolvedClass, j: JobRecord, now = Date.now()):
 export class JobProvider implements CimProvider {
   readonly classNames = [JOB_CLASS];
 
-  constructor(private readonly jobs: JobService) {}
+  /** ElapsedTime of a running job is measured on `clock`. */
+  constructor(
+    private readonly jobs: JobService,
+    private readonly clock: Clock = new SystemClock(),
+  ) {}
 
   async enumerateInstances(ctx: ProviderContext, cls: ResolvedClass): Promise<readonly CimInstance[]> {
-    const now = Date.now();
+    const now = this.clock.now();
     return this.jobs.forHost(ctx.host.fqdn).map((j) => jobInstance(cls, j, now));
   }
 
@@ -125,7 +130,7 @@ export class JobProvider implements CimProvider {
 
   async getInstances(ctx: ProviderContext, cls: ResolvedClass, refs: readonly CimReference[]): Promise<ReadonlyArray<CimInstance | undefined>> {
     const ids = refs.map((ref) => ref.keys.find((k) => k.name.toLowerCase() === 'instanceid')?.value ?? '');
-    const now = Date.now();
+    const now = this.clock.now();
     return this.jobs.getMany(ids).map((j) => (j && this.isVisible(ctx, j) ? jobInstance(cls, j, now) : undefined));
   }
 

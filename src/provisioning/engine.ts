@@ -11,7 +11,7 @@
  * at the next start, from the journal. So a host is provisioned or cleanly
  * unprovisioned, never half.
  */
-import { randomUUID } from 'node:crypto';
+import { defaultHarness, type Harness } from '../harness';
 import fs from 'node:fs';
 import type { FleetHost, Principal } from '../fleet/fleet';
 import type { Logger } from '../log';
@@ -42,6 +42,8 @@ export interface EngineDeps {
    * throttling and cancellation tests see runs overlap. Off unless set.
    */
   readonly stepDelayMs?: number;
+  /** The clock runs and configurations are stamped by, and where run ids come from; the machine's and random by default. */
+  readonly harness?: Harness;
 }
 
 /** A run a stop interrupted, as recover() left it. */
@@ -104,8 +106,11 @@ const FAILURE = 5;
 
 export class ProvisioningEngine {
   private readonly busy = new Set<string>();
+  readonly harness: Harness;
 
-  constructor(private readonly deps: EngineDeps) {}
+  constructor(private readonly deps: EngineDeps) {
+    this.harness = deps.harness ?? defaultHarness();
+  }
 
   /** Marks a host busy for the duration of `fn`; a second call meanwhile gets the in-progress error. */
   async exclusive<T>(host: FleetHost, fn: () => Promise<T>): Promise<T> {
@@ -152,7 +157,7 @@ export class ProvisioningEngine {
       return { kind: 'whatIf', plan };
     }
 
-    const runId = randomUUID().toUpperCase();
+    const runId = this.harness.ids.uuid(`run:${host.fqdn}`).toUpperCase();
     const who = userOf(requester);
     const entry = (operationalCode: string, message: string, severity = INFO, messageId = `IPAM.Provisioning.${operationalCode}`) => ({
       fqdn: host.fqdn,
@@ -187,7 +192,7 @@ export class ProvisioningEngine {
     try {
       for (const [i, step] of STEPS.entries()) {
         await this.deps.pauseAt?.(`step:${i + 1}`, host.fqdn);
-        if (this.deps.stepDelayMs) await pause(this.deps.stepDelayMs, input.signal);
+        if (this.deps.stepDelayMs) await this.harness.clock.sleep(this.deps.stepDelayMs, input.signal);
         if (input.signal?.aborted) throw ProvisioningErrors.cancelled(host.fqdn);
         current_step = step.title;
         events.emit(progress(host, step.title, i / STEPS.length));
@@ -196,7 +201,7 @@ export class ProvisioningEngine {
       }
       if (input.signal?.aborted) throw ProvisioningErrors.cancelled(host.fqdn);
       current_step = 'Committing the provisioning';
-      const configuration = finalConfiguration(ctx.draft, who.qualified);
+      const configuration = finalConfiguration(ctx.draft, who.qualified, this.harness.clock.date());
       state.transaction(() => {
         state.setHostConfig(host.fqdn, configuration);
         state.setProvisioningState(host.fqdn, ProvisioningState.Provisioned);
@@ -342,7 +347,7 @@ function userOf(r: Requester): { name: string; domain: string; qualified: string
   return { name: r.name, domain: r.authority, qualified: `${r.authority}\\${r.name}` };
 }
 
-function finalConfiguration(d: Draft, by: string): IpamHostConfiguration {
+function finalConfiguration(d: Draft, by: string, at: Date): IpamHostConfiguration {
   if (!d.service || !d.database || !d.schemaVersion || !d.tasks || !d.localGroups || !d.provisioningMethod || !d.capabilities) {
     throw new Error('a provisioning step left the configuration incomplete');
   }
@@ -357,7 +362,7 @@ function finalConfiguration(d: Draft, by: string): IpamHostConfiguration {
     tasks: d.tasks,
     localGroups: d.localGroups,
     capabilities: d.capabilities,
-    provisionedAt: new Date().toISOString(),
+    provisionedAt: at.toISOString(),
     provisionedBy: by,
   };
 }
@@ -386,17 +391,3 @@ export function describe(d: DatabaseRecord): string {
   return d.type === 'WID' ? `the Windows Internal Database at ${d.widSchemaPath}` : `the database ${d.databaseName} on ${d.server},${d.port}`;
 }
 
-/** The test hook's pause before a step; a cancellation ends it at once (the step is then not run). */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-}

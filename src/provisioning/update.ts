@@ -4,7 +4,6 @@
  * provisioning, so a failure or a crash leaves the old schema in place.
  * "An error occurs if there is no update available" (cmdlet help).
  */
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FleetHost } from '../fleet/fleet';
@@ -57,7 +56,7 @@ export function updateIpamServer(engine: ProvisioningEngine, deps: EngineDeps, i
       const answer = await events.prompt({ type: 'Confirm', description: UPDATE_PROMPT, promptType: 'Critical' });
       if (answer === 'no' || answer === 'noToAll') return { kind: 'declined' };
     }
-    const runId = randomUUID().toUpperCase();
+    const runId = engine.harness.ids.uuid(`run:${host.fqdn}`).toUpperCase();
     let started = false;
     let conn: SqlConnection | undefined;
     let staged: string | undefined;

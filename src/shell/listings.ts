@@ -5,7 +5,7 @@
  * Pull as they fit; a context is its owner's, on its host, and expires like a
  * CIM enumeration context (the host's policy).
  */
-import { randomUUID } from 'node:crypto';
+import { defaultHarness, type Harness } from '../harness';
 import { WsmanFault } from '../wsman/faults';
 import type { XmlWriter } from '../xml/write';
 
@@ -22,13 +22,16 @@ export interface ShellListing {
 export class ShellListings {
   private readonly open = new Map<string, ShellListing>();
 
+  constructor(private readonly harness: Harness = defaultHarness()) {}
+
   create(hostFqdn: string, owner: string, items: XmlWriter[], timeoutMs: number, maxPerHost: number): ShellListing {
     this.sweep();
     const onHost = [...this.open.values()].filter((l) => l.hostFqdn === hostFqdn).length;
     if (onHost >= maxPerHost) {
       throw new WsmanFault('QuotaLimit', { extra: `The host already holds ${maxPerHost} open enumerations; release some or let them expire.` });
     }
-    const listing: ShellListing = { id: `uuid:${randomUUID().toUpperCase()}`, hostFqdn, owner, items, timeoutMs, expiresAt: Date.now() + timeoutMs };
+    const id = `uuid:${this.harness.ids.uuid('enumeration').toUpperCase()}`;
+    const listing: ShellListing = { id, hostFqdn, owner, items, timeoutMs, expiresAt: this.harness.clock.now() + timeoutMs };
     this.open.set(listing.id, listing);
     return listing;
   }
@@ -38,7 +41,7 @@ export class ShellListings {
     this.sweep();
     const listing = this.open.get(id.trim());
     if (!listing || listing.hostFqdn !== hostFqdn || listing.owner !== owner) throw new WsmanFault('InvalidEnumerationContext');
-    listing.expiresAt = Date.now() + listing.timeoutMs;
+    listing.expiresAt = this.harness.clock.now() + listing.timeoutMs;
     return listing;
   }
 
@@ -51,7 +54,7 @@ export class ShellListings {
   }
 
   private sweep(): void {
-    const now = Date.now();
+    const now = this.harness.clock.now();
     for (const [id, l] of this.open) if (l.expiresAt <= now) this.open.delete(id);
   }
 }

@@ -17,6 +17,7 @@ import { optionFlag, optionValue } from '../wsman/request';
 import { parseDuration } from '../wsman/duration';
 import { commandNotFound, parameterIncorrect, shellNotFound } from './faults';
 import { ShellListings } from './listings';
+import { defaultHarness, type Harness } from '../harness';
 import { contextIdOf, enumerateResponse, enumerationBody, maxElementsOf, pullResponse, releaseResponse, replyOverhead } from '../wsman/enumeration/messages';
 import type { Shell, ShellService, ShellSpec } from './shells';
 
@@ -55,9 +56,14 @@ const rsp = (w: XmlWriter, name: string, attrs: Record<string, string> = {}, tex
 export class ShellPlugin implements WsmanPlugin {
   readonly resourceUri = SHELL_CMD_URI;
 
-  private readonly listings = new ShellListings();
+  private readonly listings: ShellListings;
 
-  constructor(private readonly shells: ShellService) {}
+  constructor(
+    private readonly shells: ShellService,
+    harness: Harness = defaultHarness(),
+  ) {
+    this.listings = new ShellListings(harness);
+  }
 
   async handle(ctx: OperationContext, log: EnvelopeLog): Promise<string> {
     const action = ctx.req.action ?? '';
@@ -138,7 +144,7 @@ export class ShellPlugin implements WsmanPlugin {
   /** MS-WSMV 3.1.4.2.1: a Get with the ShellId selector reads the shell's properties. */
   private get(ctx: OperationContext): string {
     const shell = this.shellOf(ctx);
-    return writeReply(ACTION.getResponse, ctx.reply, (w) => this.writeShell(w, shell, new Date()));
+    return writeReply(ACTION.getResponse, ctx.reply, (w) => this.writeShell(w, shell, this.shells.now()));
   }
 
   /**
@@ -156,7 +162,7 @@ export class ShellPlugin implements WsmanPlugin {
     if (mode) {
       throw new WsmanFault('UnsupportedFeature', { detail: 'EnumerationMode', extra: `The shell resource is enumerated as objects only, not ${textOf(mode).trim()}.` });
     }
-    const now = new Date();
+    const now = this.shells.now();
     const items = this.shells.ownedBy(ctx.host, ctx.principal).map((s) => {
       const w = new XmlWriter();
       this.writeShell(w, s, now);

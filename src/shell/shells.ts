@@ -5,7 +5,7 @@
  * MS-WSMV 3.1.4.x (Create, Command, Send, Receive, Signal, Delete) through the
  * plugin in plugin.ts; this file holds the state and knows no XML.
  */
-import { randomUUID } from 'node:crypto';
+import { defaultHarness, type Clock, type Harness, type Ids, type TimerHandle } from '../harness';
 import type { FleetHost, Principal } from '../fleet/fleet';
 import type { Logger } from '../log';
 import { encodeForCodepage } from './codepage';
@@ -46,11 +46,9 @@ type CommandState = 'running' | 'done';
 const CONTROL_C_EXIT = 0xc000013a | 0;
 
 export class ShellCommand {
-  readonly id = randomUUID().toUpperCase();
   readonly output = new OutputQueue();
   readonly stdin: InputPipe;
   readonly controller = new AbortController();
-  readonly startedAt = new Date();
   state: CommandState = 'running';
   exitCode = 0;
   /** The Done state went out in a Receive: the command is finished for the client too. */
@@ -60,9 +58,11 @@ export class ShellCommand {
   private readonly waiters = new Set<() => void>();
 
   constructor(
+    readonly id: string,
     readonly line: CommandLine,
     readonly options: CommandOptions,
     stdinLimit: number,
+    readonly startedAt: Date,
   ) {
     this.stdin = new InputPipe(stdinLimit);
   }
@@ -87,21 +87,23 @@ export class ShellCommand {
 }
 
 export class Shell {
-  readonly id = randomUUID().toUpperCase();
   readonly commands = new Map<string, ShellCommand>();
-  readonly createdAt = new Date();
-  lastActivity = new Date();
-  timer: NodeJS.Timeout | undefined;
+  lastActivity: Date;
+  timer: TimerHandle | undefined;
   /** Requests in flight (a Receive long-polling): the shell is not idle while one is. */
   inFlight = 0;
 
   constructor(
+    readonly id: string,
     readonly host: FleetHost,
     readonly owner: Principal,
     readonly clientAddress: string,
     readonly spec: ShellSpec,
     readonly idleTimeoutMs: number,
-  ) {}
+    readonly createdAt: Date,
+  ) {
+    this.lastActivity = createdAt;
+  }
 
   get ownerName(): string {
     return `${this.owner.authority}\\${this.owner.name}`;
@@ -134,11 +136,24 @@ const ownerKey = (host: FleetHost, p: Principal): string => `${host.fqdn}|${p.au
 export class ShellService {
   private readonly shells = new Map<string, Shell>();
 
+  private readonly clock: Clock;
+  private readonly ids: Ids;
+
+  /** Shell and command ids come from the harness's streams; times and the idle timeout from its clock. */
   constructor(
     private readonly launcher: ProcessLauncher,
     private readonly quotas: (host: FleetHost) => ShellQuotas,
     private readonly log: Logger,
-  ) {}
+    harness: Harness = defaultHarness(),
+  ) {
+    this.clock = harness.clock;
+    this.ids = harness.ids;
+  }
+
+  /** The clock shells are stamped by (the plugin reports run and idle times on it). */
+  now(): Date {
+    return this.clock.date();
+  }
 
   get size(): number {
     return this.shells.size;
@@ -150,7 +165,7 @@ export class ShellService {
     const mine = [...this.shells.values()].filter((s) => ownerKey(s.host, s.owner) === key).length;
     if (mine >= q.maxShellsPerUser) throw tooManyShells(q.maxShellsPerUser);
     const idle = spec.idleTimeoutMs !== undefined ? Math.min(spec.idleTimeoutMs, q.idleTimeoutMs) : q.idleTimeoutMs;
-    const shell = new Shell(host, owner, clientAddress, spec, idle);
+    const shell = new Shell(this.ids.uuid(`shell:${host.fqdn}`).toUpperCase(), host, owner, clientAddress, spec, idle, this.clock.date());
     this.shells.set(shell.id, shell);
     this.touch(shell);
     this.log.info({ host: host.fqdn, shellId: shell.id, owner: shell.ownerName }, 'shell created');
@@ -177,7 +192,7 @@ export class ShellService {
     let running = 0;
     for (const s of this.shells.values()) if (ownerKey(s.host, s.owner) === key) for (const c of s.commands.values()) if (c.state === 'running') running++;
     if (running >= q.maxConcurrentOperationsPerUser) throw tooManyOperations(q.maxConcurrentOperationsPerUser);
-    const cmd = new ShellCommand(line, options, q.maxStdinBytes);
+    const cmd = new ShellCommand(this.ids.uuid(`command:${shell.host.fqdn}`).toUpperCase(), line, options, q.maxStdinBytes, this.clock.date());
     shell.commands.set(cmd.id, cmd);
     cmd.finished = this.run(shell, cmd, q.maxOutputBytes);
     return cmd;
@@ -271,7 +286,7 @@ export class ShellService {
   /** Delete (MS-WSMV 3.1.4.15): stops every command of the shell and forgets it. */
   async delete(shell: Shell, waitMs = 10_000): Promise<void> {
     this.shells.delete(shell.id);
-    clearTimeout(shell.timer);
+    this.clock.clearTimeout(shell.timer);
     await this.stopCommands(shell, waitMs);
     this.log.info({ host: shell.host.fqdn, shellId: shell.id }, 'shell deleted');
   }
@@ -324,9 +339,9 @@ export class ShellService {
 
   /** Activity: the idle clock starts again. An idle shell is deleted, as WinRM's IdleTimeout does. */
   private touch(shell: Shell): void {
-    shell.lastActivity = new Date();
-    clearTimeout(shell.timer);
-    shell.timer = setTimeout(() => {
+    shell.lastActivity = this.clock.date();
+    this.clock.clearTimeout(shell.timer);
+    shell.timer = this.clock.setTimeout(() => {
       if (!this.shells.has(shell.id)) return;
       if (shell.inFlight > 0) return this.touch(shell);
       // As WinRM does: no request for that long, and the shell goes, with any command still running in it.

@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import { ProvisioningState } from './stateStore';
 import { prepared } from './statements';
+import { SystemClock, type Clock } from '../harness/clock';
 
 export interface ConfigLogRow {
   readonly eventId: number;
@@ -55,7 +56,10 @@ export interface SimulatedDatabaseRow {
 type Raw = Record<string, unknown>;
 
 export class IpamState {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly clock: Clock = new SystemClock(),
+  ) {}
 
   /** Runs `fn` in one SQLite transaction. */
   transaction<T>(fn: () => T): T {
@@ -69,11 +73,11 @@ export class IpamState {
 
   setHostConfig(fqdn: string, config: unknown): void {
     prepared(this.db, 'INSERT INTO host_ipam (fqdn, config, updated_at) VALUES (?, ?, ?) ON CONFLICT(fqdn) DO UPDATE SET config = excluded.config, updated_at = excluded.updated_at')
-      .run(fqdn, JSON.stringify(config), new Date().toISOString());
+      .run(fqdn, JSON.stringify(config), this.clock.date().toISOString());
   }
 
   setProvisioningState(fqdn: string, state: ProvisioningState): void {
-    prepared(this.db, 'UPDATE hosts SET provisioning_state = ?, updated_at = ? WHERE fqdn = ?').run(state, new Date().toISOString(), fqdn);
+    prepared(this.db, 'UPDATE hosts SET provisioning_state = ?, updated_at = ? WHERE fqdn = ?').run(state, this.clock.date().toISOString(), fqdn);
   }
 
   addLog(e: NewConfigLogEntry): number {
@@ -81,7 +85,7 @@ export class IpamState {
       this.db,
       `INSERT INTO config_log (fqdn, time, user_name, user_domain, task_category, operational_code, keywords, message, message_id, severity, run_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(e.fqdn, (e.time ?? new Date()).toISOString(), e.userName, e.userDomain, e.taskCategory, e.operationalCode, e.keywords, e.message, e.messageId, e.severity, e.runId);
+    ).run(e.fqdn, (e.time ?? this.clock.date()).toISOString(), e.userName, e.userDomain, e.taskCategory, e.operationalCode, e.keywords, e.message, e.messageId, e.severity, e.runId);
     return Number(r.lastInsertRowid);
   }
 
@@ -104,7 +108,7 @@ export class IpamState {
 
   startRun(run: { runId: string; fqdn: string; operation: string; request: unknown }): void {
     prepared(this.db, "INSERT INTO provisioning_runs (run_id, fqdn, operation, state, started_at, request) VALUES (?, ?, ?, 'running', ?, ?)")
-      .run(run.runId, run.fqdn, run.operation, new Date().toISOString(), JSON.stringify(run.request));
+      .run(run.runId, run.fqdn, run.operation, this.clock.date().toISOString(), JSON.stringify(run.request));
   }
 
   /** Records an artifact at once (committed), so a crash right after leaves it recoverable. */
@@ -117,7 +121,7 @@ export class IpamState {
   }
 
   setRunState(runId: string, state: RunState, error?: string): void {
-    const ended = state === 'running' || state === 'committed' ? null : new Date().toISOString();
+    const ended = state === 'running' || state === 'committed' ? null : this.clock.date().toISOString();
     prepared(this.db, 'UPDATE provisioning_runs SET state = ?, ended_at = COALESCE(?, ended_at), error = COALESCE(?, error) WHERE run_id = ?').run(state, ended, error ?? null, runId);
   }
 
@@ -157,6 +161,6 @@ export class IpamState {
   }
 
   addSimulatedDatabase(row: SimulatedDatabaseRow): void {
-    prepared(this.db, 'INSERT OR IGNORE INTO sim_sql_databases (server, name, owner, file, created_at) VALUES (?, ?, ?, ?, ?)').run(row.server, row.name, row.owner, row.file, new Date().toISOString());
+    prepared(this.db, 'INSERT OR IGNORE INTO sim_sql_databases (server, name, owner, file, created_at) VALUES (?, ?, ?, ?, ?)').run(row.server, row.name, row.owner, row.file, this.clock.date().toISOString());
   }
 }

@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { prepared } from './statements';
+import { SystemClock, type Clock } from '../harness/clock';
 
 /** CIM_ConcreteJob.JobState values used here (DMTF CIM_ConcreteJob). */
 export enum JobState {
@@ -76,10 +77,13 @@ const UPDATE_JOB = `UPDATE jobs SET state = @state, percent = @percent, status =
        WHERE instance_id = @instanceId`;
 
 export class JobStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly clock: Clock = new SystemClock(),
+  ) {}
 
   insert(j: { instanceId: string; fqdn: string; submittedOn: string; operation: string; name: string; owner: string; client: string | null; status: string }): JobRecord {
-    prepared(this.db, INSERT_JOB).run({ ...j, state: JobState.New, now: new Date().toISOString() });
+    prepared(this.db, INSERT_JOB).run({ ...j, state: JobState.New, now: this.clock.date().toISOString() });
     return this.get(j.instanceId) as JobRecord;
   }
 
@@ -87,7 +91,7 @@ export class JobStore {
     instanceId: string,
     u: { state: JobState; percent: number; status: string; started?: boolean; ended?: boolean; errorCode?: number; errorDescription?: string; errorMessageId?: string },
   ): void {
-    const now = new Date().toISOString();
+    const now = this.clock.date().toISOString();
     prepared(this.db, UPDATE_JOB).run({
       instanceId,
       state: u.state,

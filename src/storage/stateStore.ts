@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { prepared } from './statements';
+import { SystemClock, type Clock } from '../harness/clock';
 
 export enum ProvisioningState {
   NotProvisioned = 0,
@@ -103,10 +104,13 @@ const MIGRATIONS: readonly string[] = [
 ];
 
 export class StateStore {
-  private constructor(readonly db: Database.Database) {}
+  private constructor(
+    readonly db: Database.Database,
+    readonly clock: Clock,
+  ) {}
 
-  /** Opens (creating if needed) `<dataDir>/state.sqlite`; ':memory:' keeps state in memory. */
-  static open(dataDir: string): StateStore {
+  /** Opens (creating if needed) `<dataDir>/state.sqlite`; ':memory:' keeps state in memory. Rows are stamped by `clock`. */
+  static open(dataDir: string, clock: Clock = new SystemClock()): StateStore {
     let file = ':memory:';
     if (dataDir !== ':memory:') {
       fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -117,7 +121,7 @@ export class StateStore {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    const store = new StateStore(db);
+    const store = new StateStore(db, clock);
     store.migrate();
     return store;
   }
@@ -139,7 +143,7 @@ export class StateStore {
   /** Adds hosts that have no row yet; existing rows keep their state. */
   ensureHosts(fqdns: readonly string[]): void {
     const insert = prepared(this.db, 'INSERT OR IGNORE INTO hosts (fqdn, provisioning_state, updated_at) VALUES (?, 0, ?)');
-    const now = new Date().toISOString();
+    const now = this.clock.date().toISOString();
     this.db.transaction(() => {
       for (const f of fqdns) insert.run(f, now);
     })();

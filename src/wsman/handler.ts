@@ -15,6 +15,7 @@ import type { EnumerationContexts } from './enumeration/contexts';
 import { WsmanFault } from './faults';
 import { ACTION, NS } from './namespaces';
 import { writeFault, type ReplyContext } from './reply';
+import { defaultHarness, type Harness, type TimerHandle } from '../harness';
 import { checkAddressing, parseRequest, SECURITY_HEADER, type WsmanRequest } from './request';
 import { writeWmiError } from './wmiError';
 import { codecFor, resolveFor, type OperationContext, type WsmanServices } from './ops/context';
@@ -73,6 +74,8 @@ export interface HandlerDeps {
   readonly plugins?: readonly WsmanPlugin[];
   /** Whether a namespace exists on a host (root/Microsoft/IPAM only where the IPAM feature is installed). */
   readonly namespaceVisible?: (host: FleetHost, namespace: string) => boolean;
+  /** Time (OperationTimeout) and identifiers (reply MessageIDs); the machine's and random ones by default. */
+  readonly harness?: Harness;
 }
 
 const SECURITY_UNDERSTOOD: ReadonlySet<string> = new Set([SECURITY_HEADER]);
@@ -81,7 +84,10 @@ export class WsmanHandler {
   private readonly services: WsmanServices;
   private readonly plugins: ReadonlyMap<string, WsmanPlugin>;
 
+  private readonly harness: Harness;
+
   constructor(private readonly deps: HandlerDeps) {
+    this.harness = deps.harness ?? defaultHarness();
     this.services = { registry: deps.registry, providers: deps.providers, enumerations: deps.enumerations, namespaceVisible: deps.namespaceVisible };
     this.plugins = new Map((deps.plugins ?? []).map((p) => [p.resourceUri.toLowerCase(), p]));
   }
@@ -89,11 +95,12 @@ export class WsmanHandler {
   async handle(input: IncomingEnvelope): Promise<HandlerOutcome> {
     const log: EnvelopeLog = {};
     let req: WsmanRequest | undefined;
-    const rc = (): ReplyContext => ({
-      relatesTo: req?.messageId,
-      lang: req?.locale !== undefined ? req.locale || 'en-US' : '',
-      machine: input.host.fqdn,
-    });
+    let messageId: string | undefined;
+    const rc = (): ReplyContext => {
+      // Seeded, a reply's MessageID follows from the request's, whatever order requests arrive in.
+      messageId ??= `uuid:${(req?.messageId !== undefined ? this.harness.ids.uuidFor('reply', req.messageId) : this.harness.ids.uuid('reply')).toUpperCase()}`;
+      return { relatesTo: req?.messageId, lang: req?.locale !== undefined ? req.locale || 'en-US' : '', machine: input.host.fqdn, messageId };
+    };
     const security = this.deps.security;
     const signedRequest = security?.applies(input.xml, input.host) === true;
     let caller: SignedCaller | undefined;
@@ -226,14 +233,15 @@ export class WsmanHandler {
   private withTimeout(ctx: OperationContext, work: Promise<string>, controller: AbortController): Promise<string> {
     const requested = ctx.req.operationTimeoutMs ?? ctx.host.policy.maxTimeoutMs;
     const ms = Math.min(requested, ctx.host.policy.maxTimeoutMs);
-    let timer: NodeJS.Timeout | undefined;
+    const clock = this.harness.clock;
+    let timer: TimerHandle | undefined;
     const timeout = new Promise<string>((_, reject) => {
-      timer = setTimeout(() => {
+      timer = clock.setTimeout(() => {
         controller.abort();
         reject(new WsmanFault('TimedOut'));
       }, ms);
     });
-    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([work, timeout]).finally(() => clock.clearTimeout(timer));
   }
 
   private operationContext(req: WsmanRequest, input: IncomingEnvelope, principal: Principal, reply: ReplyContext, signal: AbortSignal): OperationContext {

@@ -16,6 +16,8 @@ export interface ReplyContext {
   readonly lang: string;
   /** f:WSManFault/@Machine: the host's name, as Windows writes it. */
   readonly machine: string;
+  /** The reply's a:MessageID (the same for every envelope written for one request); random when absent. */
+  readonly messageId?: string;
 }
 
 /** Namespace declarations on every reply envelope. Both `w` and `wsman` name WS-Man (see epr.ts). */
@@ -37,11 +39,11 @@ export function newMessageId(): string {
   return 'uuid:' + uuidv4().toUpperCase();
 }
 
-function writeStandardHeader(w: XmlWriter, action: string, relatesTo: string | undefined): void {
+function writeStandardHeader(w: XmlWriter, action: string, rc: ReplyContext): void {
   w.leaf('a:Action', undefined, action);
-  w.leaf('a:MessageID', undefined, newMessageId());
+  w.leaf('a:MessageID', undefined, rc.messageId ?? newMessageId());
   w.leaf('a:To', undefined, ANONYMOUS);
-  if (relatesTo !== undefined) w.leaf('a:RelatesTo', undefined, relatesTo);
+  if (rc.relatesTo !== undefined) w.leaf('a:RelatesTo', undefined, rc.relatesTo);
 }
 
 /** A normal reply: `body` writes the children of s:Body. */
@@ -49,7 +51,7 @@ export function writeReply(action: string, rc: ReplyContext, body: (w: XmlWriter
   const w = new XmlWriter();
   w.open('s:Envelope', ENVELOPE_ATTRS);
   w.open('s:Header');
-  writeStandardHeader(w, action, rc.relatesTo);
+  writeStandardHeader(w, action, rc);
   w.close();
   w.open('s:Body');
   body(w);
@@ -84,7 +86,7 @@ export function writeFault(
   const w = new XmlWriter();
   w.open('s:Envelope', ENVELOPE_ATTRS);
   w.open('s:Header');
-  writeStandardHeader(w, fault.action, rc.relatesTo);
+  writeStandardHeader(w, fault.action, rc);
   const nu = fault.options.notUnderstood;
   if (nu) {
     // SOAP 1.2 Part 1 §5.4.8, with the request's own prefix as Windows does.

@@ -11,6 +11,7 @@ import pino from 'pino';
 import { Emulator } from '../../src/app';
 import type { Fixture } from '../../src/config/fixture';
 import type { HttpTimeouts } from '../../src/http/server';
+import type { Clock } from '../../src/harness';
 
 export interface TestEmulator {
   readonly emulator: Emulator;
@@ -29,7 +30,7 @@ export function tempDir(prefix = 'ipam-emu-'): string {
 }
 
 export async function startEmulator(
-  opts: { fixture?: Fixture | string; dataDir?: string; stepDelayMs?: number; concurrency?: number; httpTimeouts?: HttpTimeouts } = {},
+  opts: { fixture?: Fixture | string; dataDir?: string; stepDelayMs?: number; concurrency?: number; httpTimeouts?: HttpTimeouts; seed?: number; clock?: Clock } = {},
 ): Promise<TestEmulator> {
   const lines: string[] = [];
   const sink = new Writable({
@@ -40,7 +41,16 @@ export async function startEmulator(
   });
   const logger = pino({ level: 'debug', base: { name: 'ipam-emulator' } }, sink);
   const dataDir = opts.dataDir ?? tempDir();
-  const emulator = Emulator.create({ fixture: opts.fixture, dataDir, logger, stepDelayMs: opts.stepDelayMs, concurrency: opts.concurrency, httpTimeouts: opts.httpTimeouts });
+  const emulator = Emulator.create({
+    fixture: opts.fixture,
+    dataDir,
+    logger,
+    stepDelayMs: opts.stepDelayMs,
+    concurrency: opts.concurrency,
+    httpTimeouts: opts.httpTimeouts,
+    seed: opts.seed,
+    clock: opts.clock,
+  });
   const listener = await emulator.start('127.0.0.1', 0, { httpsPort: 0 });
   return {
     emulator,

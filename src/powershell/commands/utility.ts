@@ -15,6 +15,7 @@ import { compareValues } from '../runtime/operators';
 import { hasWildcard, wildcardMatch } from '../runtime/wildcard';
 import { PsRuntimeError } from '../runtime/errors';
 import { PsDateTime, PsHashtable, PsObject, PsScriptBlock, type PsValue } from '../runtime/values';
+import { machineNow } from '../runtime/staticMembers';
 import { cmdlet, list, number, param, perInvocation, switchOn, text } from './define';
 
 const UTILITY = 'Microsoft.PowerShell.Utility';
@@ -178,7 +179,10 @@ const startSleep = cmdlet(
   {
     async process(ctx) {
       const ms = ctx.bound.has('Milliseconds') ? (number(ctx, 'Milliseconds') ?? 0) : (number(ctx, 'Seconds') ?? 0) * 1000;
-      await sleep(ms, ctx.signal);
+      if (ctx.machine.time) {
+        await ctx.machine.time.sleep(ms, ctx.signal);
+        if (ctx.signal.aborted) throw new Error('stopped');
+      } else await sleep(ms, ctx.signal);
     },
   },
 );
@@ -254,7 +258,7 @@ const getDate = cmdlet(
   {
     process(ctx) {
       const given = ctx.bound.get('Date');
-      const d = new Date(given instanceof PsDateTime ? given.date.getTime() : Date.now());
+      const d = new Date(given instanceof PsDateTime ? given.date.getTime() : machineNow(ctx.machine).getTime());
       const setters: Array<[string, (n: number) => void]> = [
         ['Year', (n) => d.setFullYear(n)],
         ['Month', (n) => d.setMonth(n - 1)],

@@ -14,7 +14,7 @@
  *   PowerShell's NonInteractive error, -NonInteractive or not (docs/powershell.md).
  */
 import { ClixmlStderr, errorViewLines, OutDefaultFormatter, streamRecordText, writeHostText } from '../format';
-import type { PsMachine, PsModule, PsProgressRecord, PsStreams } from '../runtime/commands';
+import type { PsMachine, PsMachineTime, PsModule, PsProgressRecord, PsStreams } from '../runtime/commands';
 import { PsSession, type NativeResult } from '../runtime/session';
 import type { PsErrorRecord, PsValue } from '../runtime/values';
 import type { ConsoleContext, ConsoleIo, ConsoleProgram } from '../cmd/cmd';
@@ -76,6 +76,7 @@ async function runScript(script: string, clixml: boolean, deps: ConsoleHostDeps,
     ? new ClixmlStderr((chunk) => io.stderr(chunk), {
         bufferWidth: HOST_WIDTH,
         host: { user: `${machine.userDomain}\\${machine.userName}`, computer: machine.computerName, processId: PROCESS_ID, nativeThreadId: 1868, managedThreadId: 1 },
+        now: machine.time ? () => (machine.time as PsMachineTime).now() : undefined,
       })
     : undefined;
   const text = (record: string): void => io.stdout(`${record}\r\n`);

@@ -10,7 +10,7 @@ import type { FleetHost, Principal } from '../../fleet/fleet';
 import { createFormatModules } from '../format';
 import { IpamBackend, ipamServerModule, type IpamBackendDeps } from '../modules/ipamServer';
 import { serverManagerModule } from '../modules/serverManager';
-import type { PsMachine, PsModule } from '../runtime/commands';
+import type { PsMachine, PsMachineTime, PsModule } from '../runtime/commands';
 import type { ConsoleContext, ConsoleIo, ConsoleProgram } from '../cmd/cmd';
 import { powershellProgram, HOST_WIDTH } from './consoleHost';
 import { windowsEnvironment } from './environment';
@@ -27,7 +27,10 @@ export interface MachineProcessContext {
   readonly skipCmdShell: boolean;
 }
 
-export type MachineDeps = IpamBackendDeps;
+export interface MachineDeps extends IpamBackendDeps {
+  /** Each host's clock and GUIDs (the emulator's harness); the real ones when absent. */
+  readonly machineTime?: (host: FleetHost) => PsMachineTime;
+}
 
 /** The modules of one session: ServerManager always, IpamServer while the host has the feature. */
 function modulesFor(deps: MachineDeps, backend: IpamBackend): () => readonly PsModule[] {
@@ -48,7 +51,7 @@ export function machineLauncher(deps: MachineDeps): (line: { command: string; ar
     const userDomain = local ? host.computerName : pctx.user.authority.toUpperCase();
     const backend = new IpamBackend(deps, host, pctx.user, pctx.clientAddress);
     const modules = modulesFor(deps, backend);
-    const machine: PsMachine = { computerName: host.computerName, fqdn: host.fqdn, userDomain, userName: pctx.user.name };
+    const machine: PsMachine = { computerName: host.computerName, fqdn: host.fqdn, userDomain, userName: pctx.user.name, time: deps.machineTime?.(host) };
     // A native program run from PowerShell: its output captured, as a redirected child's is.
     const native = async (name: string, args: readonly string[], ctx: ConsoleContext, signal: AbortSignal) => {
       const base = name.split('\\').pop()?.toLowerCase().replace(/\.(exe|com)$/, '');

@@ -131,6 +131,15 @@ export interface PsMachine {
   readonly userDomain: string;
   /** The account the shell runs as: 'Administrator'. */
   readonly userName: string;
+  /** The machine's time and GUIDs ([datetime]::Now, Get-Date, Start-Sleep, [guid]::NewGuid()); the real ones when absent. */
+  readonly time?: PsMachineTime;
+}
+
+export interface PsMachineTime {
+  now(): Date;
+  /** Resolves after `ms` on the machine's clock, or as soon as `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  newGuid(): string;
 }
 
 /**

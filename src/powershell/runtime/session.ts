@@ -112,7 +112,7 @@ export class PsSession {
     g.set('PSScriptRoot', '');
     g.set('PSCommandPath', '');
     g.set('args', []);
-    g.set('Host', consoleHost(randomUUID()));
+    g.set('Host', consoleHost(machine.time?.newGuid() ?? randomUUID()));
     const defaults: Array<[string, string]> = [
       ['COMPUTERNAME', machine.computerName],
       ['USERNAME', machine.userName],

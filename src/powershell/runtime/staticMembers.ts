@@ -36,8 +36,13 @@ function encoding(name: string): PsObject {
   return new PsObject([type, 'System.Text.Encoding', 'System.Object'], [['EncodingName', name === 'unicode' ? 'Unicode' : name === 'ascii' ? 'US-ASCII' : 'Unicode (UTF-8)']], { text: type });
 }
 
-function guid(): PsObject {
-  const text = randomUUID();
+/** The machine's clock: a harness's virtual one, or the real one. */
+export function machineNow(machine: PsMachine): Date {
+  return machine.time?.now() ?? new Date();
+}
+
+function guid(machine: PsMachine): PsObject {
+  const text = machine.time?.newGuid() ?? randomUUID();
   return new PsObject(['System.Guid', 'System.ValueType', 'System.Object'], [['Guid', text]], { text });
 }
 
@@ -62,11 +67,11 @@ export function staticProperty(ctx: StaticContext, type: PsType, name: string): 
     case 'system.math::e':
       return Math.E;
     case 'system.datetime::now':
-      return new PsDateTime(new Date(), 'Local');
+      return new PsDateTime(machineNow(ctx.machine), 'Local');
     case 'system.datetime::utcnow':
-      return new PsDateTime(new Date(), 'Utc');
+      return new PsDateTime(machineNow(ctx.machine), 'Utc');
     case 'system.datetime::today': {
-      const d = new Date();
+      const d = machineNow(ctx.machine);
       d.setHours(0, 0, 0, 0);
       return new PsDateTime(d, 'Local');
     }
@@ -208,7 +213,7 @@ export async function invokeStatic(ctx: StaticContext, type: PsType, name: strin
       return [...Buffer.from(text, 'base64')];
     }
     case 'system.guid::newguid':
-      return guid();
+      return guid(ctx.machine);
     case 'system.text.regularexpressions.regex::escape':
       return s(0).replace(/[\\*+?|{[()^$.#\s]/g, (c) => (c === ' ' ? '\\ ' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : `\\${c}`));
     case 'system.text.regularexpressions.regex::ismatch':

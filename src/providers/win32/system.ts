@@ -57,7 +57,7 @@ export class SystemProvider implements CimProvider {
       FreeVirtualMemory: Math.floor(memoryKb * 0.62) + 1_179_648,
       InstallDate: CimDateTime.fromDate(os.installDate),
       LastBootUpTime: CimDateTime.fromDate(this.facts.bootTime),
-      LocalDateTime: CimDateTime.fromDate(new Date()),
+      LocalDateTime: CimDateTime.fromDate(this.facts.now()),
       Locale: '0409',
       Manufacturer: 'Microsoft Corporation',
       MaxNumberOfProcesses: 4294967295,

@@ -7,7 +7,7 @@
  * host's EnumerationTimeoutms (MS-WSMV 3.1.2: the timer restarts after each
  * Enumerate/Pull response) or when released or exhausted.
  */
-import { v4 as uuidv4 } from 'uuid';
+import { defaultHarness, type Clock, type Harness, type Ids, type TimerHandle } from '../../harness';
 import type { CimInstance, CimReference } from '../../cim/types';
 import type { UriForm } from '../resource';
 import { WsmanFault } from '../faults';
@@ -137,14 +137,30 @@ export interface EnumerationState {
 export class EnumerationContexts {
   private readonly open = new Map<string, EnumerationState>();
   private readonly perHost = new Map<string, number>();
-  private readonly sweeper: NodeJS.Timeout;
+  private sweeper: TimerHandle | undefined;
+  private closed = false;
+  private readonly clock: Clock;
+  private readonly ids: Ids;
 
-  constructor(
-    private readonly now: () => number = Date.now,
-    sweepIntervalMs = 5000,
-  ) {
-    this.sweeper = setInterval(() => this.sweep(), sweepIntervalMs);
-    this.sweeper.unref();
+  /** Contexts expire on the harness's clock (a virtual one expires them when moved, without waiting). */
+  constructor(harness: Harness = defaultHarness(), private readonly sweepIntervalMs = 5000) {
+    this.clock = harness.clock;
+    this.ids = harness.ids;
+    this.armSweeper();
+  }
+
+  private now(): number {
+    return this.clock.now();
+  }
+
+  private armSweeper(): void {
+    if (this.closed) return;
+    this.sweeper = this.clock
+      .setTimeout(() => {
+        this.sweep();
+        this.armSweeper();
+      }, this.sweepIntervalMs)
+      .unref();
   }
 
   /** Opens a context; faults with w:InternalError past the host's limit (MS-WSMV 3.1.4.1.19). */
@@ -169,7 +185,7 @@ export class EnumerationContexts {
       });
     }
     const state: EnumerationState = {
-      id: 'uuid:' + uuidv4().toUpperCase(),
+      id: 'uuid:' + this.ids.uuid('enumeration').toUpperCase(),
       hostFqdn: init.hostFqdn,
       owner: init.owner,
       mode: init.mode,
@@ -223,7 +239,8 @@ export class EnumerationContexts {
   }
 
   close(): void {
-    clearInterval(this.sweeper);
+    this.closed = true;
+    this.clock.clearTimeout(this.sweeper);
     this.open.clear();
     this.perHost.clear();
   }
