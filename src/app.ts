@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadMofDirectory } from './cim/loadSchemas';
 import type { ClassRegistry } from './cim/registry';
-import { DEFAULT_FIXTURE, loadFixture, validateFixture, type Fixture } from './config/fixture';
+import { DEFAULT_FIXTURE, loadFixture, validateFixture, type Fixture, type FixtureTiming } from './config/fixture';
 import { projectRoot } from './config/paths';
 import { EmulatorControl } from './admin/control';
 import { AccountAuthenticator } from './fleet/authentication';
@@ -46,6 +46,7 @@ import { ShellPlugin } from './shell/plugin';
 import { ShellService } from './shell/shells';
 import { idsFor, SystemClock, type Clock, type Harness } from './harness';
 import { LockoutTracker } from './fleet/lockout';
+import { TimingModel } from './harness/timing';
 
 export interface EmulatorOptions {
   /** A fixture file, or an already parsed fixture object (validated here). */
@@ -57,7 +58,7 @@ export interface EmulatorOptions {
   readonly logger?: Logger;
   /** Overrides the fixture's dispatcher concurrency. */
   readonly concurrency?: number;
-  /** Test hook: a pause before each provisioning step (see EngineDeps.stepDelayMs). */
+  /** Every provisioning step takes this long, in real time (for tests; overrides the fixture's timing, docs/timing.md). */
   readonly stepDelayMs?: number;
   /** How long clients may take over a request (defaults: 120 s, headers 30 s, idle keep-alive 120 s). */
   readonly httpTimeouts?: HttpTimeouts;
@@ -147,14 +148,19 @@ export class Emulator {
     const ipamState = new IpamState(store.db, clock);
     const dataDir = opts.dataDir === ':memory:' ? fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-emulator-')) : opts.dataDir;
     const servers = new SqlServerDirectory(fixture.sqlServers ?? [], dataDir, ipamState);
-    const stepDelay = Number(process.env.IPAM_EMULATOR_TEST_STEP_DELAY_MS ?? 0);
+    // Step durations: the fixture's timing; EmulatorOptions.stepDelayMs (tests) is every step, in real time.
+    const timing = new TimingModel(
+      opts.stepDelayMs ? { steps: { '*': { ms: opts.stepDelayMs } }, clock: 'real' } : fixture.timing,
+      new Map(opts.stepDelayMs ? [] : fixture.hosts.filter((h) => h.timing).map((h) => [h.fqdn.toLowerCase(), h.timing as FixtureTiming])),
+      ids,
+    );
     const ipam = new IpamService({
       state: ipamState,
       servers,
       dataDir,
       log,
       pauseAt: pauseHook(dataDir, process.env.IPAM_EMULATOR_TEST_PAUSE_AT),
-      stepDelayMs: opts.stepDelayMs ?? (Number.isFinite(stepDelay) && stepDelay > 0 ? stepDelay : undefined),
+      stepDelay: timing.empty ? undefined : (fqdn, step) => timing.stepDelay(fqdn, step),
       harness,
     });
     const dispatcher = new Dispatcher(opts.concurrency ?? fleet.concurrency, clock);

@@ -10,6 +10,8 @@ export type { Fixture } from './config/fixture';
 export { WsmanClient, type WsmanClientOptions, type EnumerateOptions, type InvokeOptions, type InvokeResult, type CimInstanceRecord, type EndpointReference, type Selectors } from './client/wsmanClient';
 export { BasicAuthenticator, WsmanFaultError, WsmanTransportError, WsmanAuthError, type Authenticator, type CimErrorDetail } from './client/transport';
 export { NegotiateAuthenticator, type NegotiateOptions } from './client/negotiate';
+export { runAcrossSessions, type FanoutOptions, type FanoutReport, type SessionOutcome } from './client/fanout';
+export { VirtualClock, SystemClock, type Clock } from './harness';
 export {
   provisionHost,
   getJob,

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import { projectRoot } from './paths';
+import { timingProblems } from '../harness/timing';
 
 export interface FixtureAccount {
   name: string;
@@ -102,6 +103,20 @@ export interface FixtureHost {
   ipam?: { provisioned?: FixtureProvisioning; schemaVersion?: '1.2' | '1.3'; feature?: 'installed' | 'available' };
   port?: number;
   sqlServers?: string[];
+  timing?: FixtureTiming;
+}
+
+/** How long a provisioning step takes (docs/timing.md). */
+export type FixtureDuration =
+  | { ms: number }
+  | { distribution: 'uniform'; minMs: number; maxMs: number }
+  | { distribution: 'lognormal'; medianMs: number; sigma?: number; maxMs?: number };
+
+export type FixtureStepName = '*' | 'service' | 'database' | 'tasks' | 'roles' | 'method' | 'capabilities';
+
+export interface FixtureTiming {
+  steps?: Partial<Record<FixtureStepName, FixtureDuration>>;
+  clock?: 'emulator' | 'real';
 }
 
 export interface Fixture {
@@ -115,6 +130,7 @@ export interface Fixture {
   hosts: FixtureHost[];
   sqlServers?: FixtureSqlServer[];
   dispatcher?: { concurrency?: number };
+  timing?: FixtureTiming;
   admin?: { group?: string };
   certificateMappings?: Array<{ thumbprint: string; host: string; account: string }>;
 }
@@ -177,7 +193,9 @@ export function validateFixture(data: unknown, source: string): Fixture {
     hosts.add(key);
     if (!domains.has(h.domain.toLowerCase())) problems.push(`/hosts/${i}/domain: no domain named ${h.domain} is declared in /domains`);
     checkAccounts(h.accounts ?? [], `/hosts/${i}`, problems);
+    problems.push(...timingProblems(h.timing, `/hosts/${i}/timing`));
   });
+  problems.push(...timingProblems(fx.timing, '/timing'));
   const servers = new Set<string>();
   (fx.sqlServers ?? []).forEach((srv, i) => {
     const where = `/sqlServers/${i}`;

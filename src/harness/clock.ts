@@ -31,7 +31,8 @@ export interface Clock {
 
 /** Sleeps on any clock, ending early on abort. */
 function sleepOn(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (signal?.aborted) return Promise.resolve();
+  // Nothing to wait for (a virtual clock's zero timer would otherwise wait for the next move).
+  if (signal?.aborted || !(ms > 0)) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {
       clock.clearTimeout(timer);
@@ -117,8 +118,9 @@ export class VirtualClock implements Clock {
   /**
    * Moves the clock forward by `ms`, firing each timer whose time comes, in due order, with the
    * clock standing at that timer's due time while it runs; a timer set by one that fires (for a
-   * time still within the move) fires too. Awaits a turn of the event loop after each, so that
-   * what a timer starts (a promise chain) can run before the next one.
+   * time still within the move) fires too. After each, the event loop runs its pending work and
+   * I/O callbacks (an immediate, then a zero timer) so that what the timer started — a step that
+   * runs and sets its next wait — happens at that time, before the clock moves on.
    */
   async advance(ms: number): Promise<number> {
     if (!Number.isFinite(ms) || ms < 0) throw new VirtualClockError('advanceMs must be a number of milliseconds, zero or more.');
@@ -147,6 +149,7 @@ export class VirtualClock implements Clock {
       next.fn();
       fired++;
       await new Promise<void>((r) => setImmediate(r));
+      await new Promise<void>((r) => setTimeout(r, 0));
     }
     for (let i = this.timers.length - 1; i >= 0; i--) if ((this.timers[i] as VirtualTimer).cancelled) this.timers.splice(i, 1);
     this.current = target;

@@ -11,7 +11,8 @@
  * at the next start, from the journal. So a host is provisioned or cleanly
  * unprovisioned, never half.
  */
-import { defaultHarness, type Harness } from '../harness';
+import { defaultHarness, SystemClock, type Harness } from '../harness';
+import type { StepDelay, StepId } from '../harness/timing';
 import fs from 'node:fs';
 import type { FleetHost, Principal } from '../fleet/fleet';
 import type { Logger } from '../log';
@@ -30,6 +31,9 @@ import { provisioningPrompt } from './prompts';
 import { STEPS, type Draft, type StepContext } from './steps';
 import { dropRealDatabase } from './recovery';
 
+/** Step durations with `clock: "real"` wait on this, whatever the emulator's clock. */
+const REAL_TIME = new SystemClock();
+
 export interface EngineDeps {
   readonly state: IpamState;
   readonly servers: SqlServerDirectory;
@@ -38,10 +42,10 @@ export interface EngineDeps {
   /** Test hook: see pauseHook(). */
   readonly pauseAt?: (point: PausePoint, fqdn: string) => Promise<void>;
   /**
-   * Test hook (IPAM_EMULATOR_TEST_STEP_DELAY_MS): a pause before each step, so that
-   * throttling and cancellation tests see runs overlap. Off unless set.
+   * How long each step takes (the fixture's timing, harness/timing.ts): the engine waits that long
+   * before it runs the step, so runs overlap as real ones do. None: steps take no time.
    */
-  readonly stepDelayMs?: number;
+  readonly stepDelay?: (fqdn: string, step: StepId) => StepDelay | undefined;
   /** The clock runs and configurations are stamped by, and where run ids come from; the machine's and random by default. */
   readonly harness?: Harness;
 }
@@ -190,9 +194,17 @@ export class ProvisioningEngine {
     let current_step = STEPS[0]?.title ?? '';
     let committed = false;
     try {
+      let stepsEnd: number | undefined;
       for (const [i, step] of STEPS.entries()) {
         await this.deps.pauseAt?.(`step:${i + 1}`, host.fqdn);
-        if (this.deps.stepDelayMs) await this.harness.clock.sleep(this.deps.stepDelayMs, input.signal);
+        // Each step ends its duration after the previous one's end, not after the engine got round to it:
+        // on a virtual clock moved past several steps at once, every step due by then runs.
+        const delay = this.deps.stepDelay?.(host.fqdn, step.id);
+        if (delay) {
+          const clock = delay.realTime ? REAL_TIME : this.harness.clock;
+          stepsEnd = (stepsEnd ?? clock.now()) + delay.ms;
+          await clock.sleep(stepsEnd - clock.now(), input.signal);
+        }
         if (input.signal?.aborted) throw ProvisioningErrors.cancelled(host.fqdn);
         current_step = step.title;
         events.emit(progress(host, step.title, i / STEPS.length));

@@ -224,9 +224,11 @@ describe('SIGKILL with jobs running', () => {
     const fixtureFile = path.join(dataDir, '..', `fleet-${path.basename(dataDir)}.json`);
     const base = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'contoso.json'), 'utf8')) as { hosts: Array<Record<string, unknown>> };
     base.hosts = [1, 2, 3].map((i) => ({ ...base.hosts[0], fqdn: `ipam${i}.contoso.com` }));
-    fs.writeFileSync(fixtureFile, JSON.stringify(base));
+    // Each step takes 400 ms (the fixture's timing, docs/timing.md), so the kill lands mid-run.
+    const fleet = { ...base, timing: { steps: { '*': { ms: 400 } } } };
+    fs.writeFileSync(fixtureFile, JSON.stringify(fleet));
     const args = ['--fixture', fixtureFile];
-    const first = await start(dataDir, undefined, { args, env: { IPAM_EMULATOR_TEST_STEP_DELAY_MS: '400' } });
+    const first = await start(dataDir, undefined, { args });
     const FLEET = WMI + 'MSFT_IPAM_Fleet';
     const hosts = [1, 2, 3].map((i) => `<p:Hosts>ipam${i}.contoso.com</p:Hosts>`).join('');
     const r = await call(first.url, {

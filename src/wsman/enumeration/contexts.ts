@@ -154,7 +154,8 @@ export class EnumerationContexts {
   }
 
   private armSweeper(): void {
-    if (this.closed) return;
+    // A virtual clock's time jumps: expiry is checked on every create and take instead.
+    if (this.closed || this.clock.virtual) return;
     this.sweeper = this.clock
       .setTimeout(() => {
         this.sweep();
@@ -235,6 +236,7 @@ export class EnumerationContexts {
   }
 
   get size(): number {
+    this.sweep();
     return this.open.size;
   }
 
