@@ -219,6 +219,7 @@ export class Emulator {
       dataDir,
       clearEnumerations: (fqdn) => enumerations.clearHost(fqdn),
       harness,
+      lockouts: accounts.lockouts,
     });
     return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, shells, dataDirOnDisk: dataDir, signing, httpTimeouts: opts.httpTimeouts });
   }

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Fixture } from '../config/fixture';
 import { VirtualClock, VirtualClockError, type Harness } from '../harness';
+import type { LockoutTracker } from '../fleet/lockout';
 import type { Fleet, FleetHost } from '../fleet/fleet';
 import type { HostFeatures } from '../fleet/hostFeatures';
 import type { ConcurrencySnapshot, Dispatcher } from '../jobs/dispatcher';
@@ -76,6 +77,8 @@ export interface ControlDeps {
   readonly clearEnumerations: (fqdn: string) => void;
   /** The emulator's clock and identifiers. */
   readonly harness: Harness;
+  /** Failed logons and lockouts (a reset clears them, a host reset its local accounts'). */
+  readonly lockouts: LockoutTracker;
 }
 
 export class EmulatorControl {
@@ -151,6 +154,18 @@ export class EmulatorControl {
     return this.clock();
   }
 
+  /** Accounts locked out or with failed logons counted towards a lockout. */
+  lockouts(): Array<{ account: string; lockedUntil: string | null; recentFailures: number }> {
+    return this.d.lockouts.list().map((l) => ({ ...l, lockedUntil: l.lockedUntil?.toISOString() ?? null }));
+  }
+
+  /** Ends every lockout and forgets every failed logon; returns what was cleared. */
+  clearLockouts(): { cleared: number } {
+    const cleared = this.d.lockouts.list().length;
+    this.d.lockouts.reset();
+    return { cleared };
+  }
+
   shells(host?: string): ShellSummary[] {
     const fqdn = host !== undefined ? (this.d.fleet.host(host)?.fqdn ?? host) : undefined;
     return this.d.shells.list(fqdn);
@@ -170,6 +185,8 @@ export class EmulatorControl {
     await this.d.shells.closeAll(host.fqdn);
     if (this.isBusy(host)) throw new BusyError([host.fqdn]);
     await this.d.ipam.engine.exclusive(host, async () => this.forget(host));
+    // The host's local accounts are as the fixture made them again: not locked out.
+    this.d.lockouts.forget((account) => account.startsWith(`${host.computerName.toLowerCase()}\\`));
     await this.seed(host);
     return this.summary(host);
   }
@@ -188,6 +205,7 @@ export class EmulatorControl {
     for (const db of this.d.ipamState.forgetSimulatedDatabases()) fs.rmSync(db.file, { force: true });
     await seedSimulatedDatabases(this.d.fixture.sqlServers ?? [], this.d.servers, this.d.ipamState);
     for (const h of this.d.fleet.hosts) await this.seed(h);
+    this.d.lockouts.reset();
     this.d.dispatcher.resetMetrics();
     return this.hosts();
   }

@@ -131,7 +131,7 @@ export interface Fixture {
   sqlServers?: FixtureSqlServer[];
   dispatcher?: { concurrency?: number };
   timing?: FixtureTiming;
-  admin?: { group?: string };
+  admin?: { group?: string; credential?: { user: string; password: string } };
   certificateMappings?: Array<{ thumbprint: string; host: string; account: string }>;
 }
 

@@ -174,6 +174,8 @@ export class Fleet {
   readonly concurrency: number;
   /** Group whose members (accounts of the default host) may use the admin API. */
   readonly adminGroup: string;
+  /** The admin API's own credential (fixture admin.credential), kept as a digest; when set, it alone opens the admin API. */
+  readonly adminCredential: { readonly user: string; readonly passwordDigest: Buffer } | undefined;
   /** The HTTPS listener (fleet-wide, as WinRM's HTTPS listener is machine-wide): on by default, port 5986. */
   readonly https: { readonly enabled: boolean; readonly port: number };
   private readonly byName = new Map<string, FleetHost>();
@@ -183,6 +185,8 @@ export class Fleet {
     this.name = fx.name;
     this.concurrency = fx.dispatcher?.concurrency ?? 32;
     this.adminGroup = fx.admin?.group ?? 'Administrators';
+    const cred = fx.admin?.credential;
+    this.adminCredential = cred ? { user: cred.user, passwordDigest: passwordDigest(cred.password) } : undefined;
     this.https = { enabled: fx.policy?.https?.enabled ?? true, port: fx.policy?.https?.port ?? 5986 };
     const fleetPolicy = mergePolicy(DEFAULT_POLICY, fx.policy);
     const fleetOs = mergeOs(DEFAULT_OS, fx.os);

@@ -56,4 +56,24 @@ export class LockoutTracker {
   reset(): void {
     this.accounts.clear();
   }
+
+  /** Forgets the failures and lockouts of the accounts `which` picks (an admin reset of a host). */
+  forget(which: (account: string) => boolean): void {
+    for (const key of [...this.accounts.keys()]) if (which(key)) this.accounts.delete(key);
+  }
+
+  /** When the account's lockout ends; undefined when it is not locked out. */
+  lockedUntil(account: string): Date | undefined {
+    const e = this.accounts.get(account.toLowerCase());
+    return e !== undefined && e.lockedUntil > this.now() ? new Date(e.lockedUntil) : undefined;
+  }
+
+  /** Accounts locked out now, and those with failures counted towards a lockout. */
+  list(): Array<{ account: string; lockedUntil: Date | null; recentFailures: number }> {
+    const t = this.now();
+    return [...this.accounts.entries()]
+      .map(([account, e]) => ({ account, lockedUntil: e.lockedUntil > t ? new Date(e.lockedUntil) : null, recentFailures: e.failures.length }))
+      .filter((x) => x.lockedUntil !== null || x.recentFailures > 0)
+      .sort((a, b) => a.account.localeCompare(b.account));
+  }
 }

@@ -10,16 +10,34 @@ import type { Fleet } from '../fleet/fleet';
 import type { Logger } from '../log';
 import { JobState } from '../storage/jobStore';
 import { parseBasicToken } from './auth';
+import { passwordMatches } from '../security/passwords';
 
 function requireAdmin(fleet: Fleet, accounts: AccountAuthenticator) {
+  const challenge = (res: Response, body: Record<string, unknown>): void => {
+    res.status(401).setHeader('WWW-Authenticate', 'Basic realm="ipam-emulator admin"');
+    res.json(body);
+  };
   return (req: Request, res: Response, next: NextFunction): void => {
     const m = /^Basic\s+(\S+)$/i.exec((req.headers.authorization ?? '').trim());
     const credentials = m ? parseBasicToken(m[1] as string) : undefined;
+    // The fixture's admin credential, when it names one, is the only way in: no host account, no lockout.
+    const own = fleet.adminCredential;
+    if (own) {
+      const ok = credentials !== undefined && credentials.user.toLowerCase() === own.user.toLowerCase() && passwordMatches(credentials.password, own.passwordDigest);
+      if (!ok) challenge(res, { error: "authentication required: Basic credentials of the fixture's admin.credential" });
+      else next();
+      return;
+    }
     const result = credentials ? accounts.password(fleet.defaultHost, credentials.user, credentials.password) : undefined;
     const principal = result?.ok ? result.principal : undefined;
     if (!principal) {
-      res.status(401).setHeader('WWW-Authenticate', 'Basic realm="ipam-emulator admin"');
-      res.json({ error: 'authentication required: Basic credentials of an administrator of the default host' });
+      const until = result && !result.ok && result.reason === 'locked' && result.account ? accounts.lockouts.lockedUntil(result.account) : undefined;
+      if (until && result && !result.ok) {
+        challenge(res, {
+          error: `the account ${result.account} is locked out until ${until.toISOString()} after too many failed logons; a fleet reset or DELETE /_emulator/lockouts by another administrator ends it (or name a separate admin credential in the fixture: admin.credential)`,
+          lockedOut: { account: result.account, until: until.toISOString() },
+        });
+      } else challenge(res, { error: 'authentication required: Basic credentials of an administrator of the default host' });
       return;
     }
     if (!principal.groups.some((g) => g.toLowerCase() === fleet.adminGroup.toLowerCase())) {
@@ -49,7 +67,7 @@ export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, contro
       fleet: fleet.name,
       hosts: fleet.hosts.length,
       defaultHost: fleet.defaultHost.fqdn,
-      endpoints: ['GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset', 'GET shells?host=', 'DELETE shells/:id', 'GET clock', 'POST clock'],
+      endpoints: ['GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset', 'GET shells?host=', 'DELETE shells/:id', 'GET clock', 'POST clock', 'GET lockouts', 'DELETE lockouts'],
     });
   });
   r.get('/hosts', (_req, res) => {
@@ -99,6 +117,12 @@ export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, contro
     } catch (e) {
       next(e);
     }
+  });
+  r.get('/lockouts', (_req, res) => {
+    res.json(control.lockouts());
+  });
+  r.delete('/lockouts', (_req, res) => {
+    res.json(control.clearLockouts());
   });
   r.get('/clock', (_req, res) => {
     res.json(control.clock());
