@@ -47,6 +47,8 @@ import { ShellService } from './shell/shells';
 import { idsFor, SystemClock, type Clock, type Harness } from './harness';
 import { LockoutTracker } from './fleet/lockout';
 import { TimingModel } from './harness/timing';
+import { FaultRegistry } from './harness/faults';
+import type http from 'node:http';
 
 export interface EmulatorOptions {
   /** A fixture file, or an already parsed fixture object (validated here). */
@@ -100,6 +102,7 @@ interface Parts {
   /** The key WS-Security replies are signed with: the TLS certificate's, set at start. */
   readonly signing: { key?: { privateKeyPem: string; certificatePem: string } };
   readonly httpTimeouts: HttpTimeouts | undefined;
+  readonly faults: FaultRegistry;
 }
 
 export interface StartOptions {
@@ -141,6 +144,7 @@ export class Emulator {
       typeof opts.fixture === 'object' ? validateFixture(opts.fixture, 'fixture object') : loadFixture(opts.fixture ?? DEFAULT_FIXTURE);
     const harness: Harness = { clock: opts.clock ?? new SystemClock(), ids: idsFor(opts.seed) };
     const { clock, ids } = harness;
+    const faults = new FaultRegistry(fixture.faults ?? [], harness);
     const fleet = new Fleet(fixture);
     const registry = loadSchemas();
     const store = StateStore.open(opts.dataDir, clock);
@@ -162,6 +166,7 @@ export class Emulator {
       pauseAt: pauseHook(dataDir, process.env.IPAM_EMULATOR_TEST_PAUSE_AT),
       stepDelay: timing.empty ? undefined : (fqdn, step) => timing.stepDelay(fqdn, step),
       harness,
+      faults,
     });
     const dispatcher = new Dispatcher(opts.concurrency ?? fleet.concurrency, clock);
     const jobStore = new JobStore(store.db, clock);
@@ -200,6 +205,7 @@ export class Emulator {
       enumerations,
       plugins: [new ShellPlugin(shells, harness)],
       harness,
+      faults,
       // The IPAM provider's namespace exists where the IPAM Server feature is installed.
       namespaceVisible: (host, namespace) => namespace !== IPAM_NAMESPACE || features.hasIpam(host),
       onInternalError: (err, entry) => log.error({ err, ...entry }, 'internal error while handling a request'),
@@ -220,8 +226,9 @@ export class Emulator {
       clearEnumerations: (fqdn) => enumerations.clearHost(fqdn),
       harness,
       lockouts: accounts.lockouts,
+      faults,
     });
-    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, shells, dataDirOnDisk: dataDir, signing, httpTimeouts: opts.httpTimeouts });
+    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, shells, dataDirOnDisk: dataDir, signing, httpTimeouts: opts.httpTimeouts, faults });
   }
 
   /**
@@ -261,6 +268,7 @@ export class Emulator {
       handler: this.parts.handler,
       log: this.log,
       admin: adminRouter(this.fleet, this.parts.accounts, this.control, this.log),
+      faults: this.parts.faults,
     });
     try {
       // The certificate serves HTTPS and signs WS-Security replies, so it is loaded even without HTTPS, and
@@ -273,8 +281,16 @@ export class Emulator {
       const main = await startListener(app, { listen, port, timeouts });
       this.listeners.push(main);
       for (const host of this.fleet.hosts) {
-        if (host.port !== undefined && host.port !== main.port) this.listeners.push(await startListener(app, { listen, port: host.port, timeouts }));
+        if (host.port !== undefined && host.port !== main.port) {
+          const own = await startListener(app, { listen, port: host.port, timeouts });
+          this.listeners.push(own);
+          this.hostListeners.set(host.fqdn.toLowerCase(), own);
+        }
       }
+      // A host a hostDown rule takes down stops listening on its own port until it comes back.
+      this.parts.faults.onHostDown = (fqdn, down) => {
+        void this.setHostListening(fqdn, !down, app, listen, timeouts);
+      };
       const httpsPort = opts.httpsPort ?? (this.fleet.https.enabled ? this.fleet.https.port : false);
       if (httpsPort !== false) {
         this.httpsListener = await startListener(app, { listen, port: httpsPort, tls: this.tls, timeouts });
@@ -299,9 +315,35 @@ export class Emulator {
     }
   }
 
+  /** The listeners of hosts with a port of their own, by FQDN (lower case). */
+  private readonly hostListeners = new Map<string, RunningListener>();
+
+  private async setHostListening(fqdn: string, listening: boolean, app: http.RequestListener, listen: string, timeouts: HttpTimeouts | undefined): Promise<void> {
+    const host = this.fleet.host(fqdn);
+    if (!host || host.port === undefined) return;
+    const current = this.hostListeners.get(fqdn);
+    try {
+      if (!listening && current) {
+        this.hostListeners.delete(fqdn);
+        this.listeners = this.listeners.filter((l) => l !== current);
+        await current.close();
+        this.log.info({ host: fqdn, port: host.port }, 'host down (fault injection): its port is closed');
+      } else if (listening && !current) {
+        const own = await startListener(app, { listen, port: host.port, timeouts });
+        this.hostListeners.set(fqdn, own);
+        this.listeners.push(own);
+        this.log.info({ host: fqdn, port: host.port }, 'host back up: listening on its port again');
+      }
+    } catch (err) {
+      this.log.error({ err, host: fqdn }, 'could not change the listener of a host taken down by a fault rule');
+    }
+  }
+
   private async closeListeners(): Promise<void> {
+    this.parts.faults.onHostDown = undefined;
     await Promise.all(this.listeners.map((l) => l.close()));
     this.listeners = [];
+    this.hostListeners.clear();
     this.httpsListener = undefined;
   }
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Fixture } from '../config/fixture';
 import { VirtualClock, VirtualClockError, type Harness } from '../harness';
 import type { LockoutTracker } from '../fleet/lockout';
+import { FaultRuleError, type FaultRegistry, type FaultRuleView } from '../harness/faults';
 import type { Fleet, FleetHost } from '../fleet/fleet';
 import type { HostFeatures } from '../fleet/hostFeatures';
 import type { ConcurrencySnapshot, Dispatcher } from '../jobs/dispatcher';
@@ -79,6 +80,8 @@ export interface ControlDeps {
   readonly harness: Harness;
   /** Failed logons and lockouts (a reset clears them, a host reset its local accounts'). */
   readonly lockouts: LockoutTracker;
+  /** Fault injection rules (a fleet reset restores the fixture's). */
+  readonly faults: FaultRegistry;
 }
 
 export class EmulatorControl {
@@ -154,6 +157,32 @@ export class EmulatorControl {
     return this.clock();
   }
 
+  faultRules(): { rules: FaultRuleView[]; hostsDown: Array<{ host: string; until: string }> } {
+    return { rules: this.d.faults.list(), hostsDown: this.d.faults.downHosts() };
+  }
+
+  faultRule(id: string): FaultRuleView | undefined {
+    return this.d.faults.get(id);
+  }
+
+  /** Adds a rule; an invalid one is an AdminRequestError (400) listing every problem. */
+  addFaultRule(body: unknown): FaultRuleView {
+    try {
+      return this.d.faults.add(body);
+    } catch (e) {
+      if (e instanceof FaultRuleError) throw new AdminRequestError(`the fault rule is not valid: ${e.problems.join('; ')}`);
+      throw e;
+    }
+  }
+
+  removeFaultRule(id: string): boolean {
+    return this.d.faults.remove(id);
+  }
+
+  clearFaultRules(): { removed: number } {
+    return { removed: this.d.faults.clear() };
+  }
+
   /** Accounts locked out or with failed logons counted towards a lockout. */
   lockouts(): Array<{ account: string; lockedUntil: string | null; recentFailures: number }> {
     return this.d.lockouts.list().map((l) => ({ ...l, lockedUntil: l.lockedUntil?.toISOString() ?? null }));
@@ -206,6 +235,7 @@ export class EmulatorControl {
     await seedSimulatedDatabases(this.d.fixture.sqlServers ?? [], this.d.servers, this.d.ipamState);
     for (const h of this.d.fleet.hosts) await this.seed(h);
     this.d.lockouts.reset();
+    this.d.faults.reset();
     this.d.dispatcher.resetMetrics();
     return this.hosts();
   }

@@ -114,6 +114,35 @@ export type FixtureDuration =
 
 export type FixtureStepName = '*' | 'service' | 'database' | 'tasks' | 'roles' | 'method' | 'capabilities';
 
+/** A fault injection rule (docs/faults.md; schemas/fixture.schema.json#/definitions/faultRule). */
+export interface FixtureFaultRule {
+  id?: string;
+  description?: string;
+  match?: {
+    host?: string;
+    operation?: string;
+    className?: string;
+    method?: string;
+    step?: Exclude<FixtureStepName, '*'>;
+    user?: string;
+    client?: string;
+  };
+  effect: FaultEffect;
+  times?: number;
+  probability?: number;
+}
+
+export type FaultEffect =
+  | { wsmanFault: { subcode: string; code?: number; reason?: string } }
+  | { cimError: { statusCode: number; messageId?: string; message?: string } }
+  | { httpStatus: { status: number } }
+  | { delay: FixtureDuration }
+  | { reset: true }
+  | { closeAfterBytes: { n: number } }
+  | { dribble: { chunkBytes: number; intervalMs: number } }
+  | { authLoop: true }
+  | { hostDown: { seconds: number } };
+
 export interface FixtureTiming {
   steps?: Partial<Record<FixtureStepName, FixtureDuration>>;
   clock?: 'emulator' | 'real';
@@ -131,6 +160,7 @@ export interface Fixture {
   sqlServers?: FixtureSqlServer[];
   dispatcher?: { concurrency?: number };
   timing?: FixtureTiming;
+  faults?: FixtureFaultRule[];
   admin?: { group?: string; credential?: { user: string; password: string } };
   certificateMappings?: Array<{ thumbprint: string; host: string; account: string }>;
 }
@@ -148,13 +178,27 @@ export class FixtureError extends Error {
 export const DEFAULT_FIXTURE = path.join(projectRoot(), 'fixtures', 'contoso.json');
 
 let validator: ReturnType<Ajv['compile']> | undefined;
+let ruleValidator: ReturnType<Ajv['compile']> | undefined;
+let ajv: Ajv | undefined;
+
+function schemaAjv(): Ajv {
+  if (!ajv) {
+    const schema = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'schemas', 'fixture.schema.json'), 'utf8')) as object;
+    ajv = new Ajv({ allErrors: true, strict: true });
+    ajv.addSchema(schema, 'fixture');
+  }
+  return ajv;
+}
 
 function getValidator(): ReturnType<Ajv['compile']> {
-  if (!validator) {
-    const schema = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'schemas', 'fixture.schema.json'), 'utf8')) as object;
-    validator = new Ajv({ allErrors: true, strict: true }).compile(schema);
-  }
+  validator ??= schemaAjv().getSchema('fixture') as ReturnType<Ajv['compile']>;
   return validator;
+}
+
+/** A fault rule as the admin API receives it (the fixture's /definitions/faultRule): its problems, none when valid. */
+export function faultRuleProblems(data: unknown): string[] {
+  ruleValidator ??= schemaAjv().compile({ $ref: 'fixture#/definitions/faultRule' });
+  return ruleValidator(data) ? [] : (ruleValidator.errors ?? []).map(describeAjvError);
 }
 
 function describeAjvError(e: ErrorObject): string {

@@ -67,7 +67,7 @@ export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, contro
       fleet: fleet.name,
       hosts: fleet.hosts.length,
       defaultHost: fleet.defaultHost.fqdn,
-      endpoints: ['GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset', 'GET shells?host=', 'DELETE shells/:id', 'GET clock', 'POST clock', 'GET lockouts', 'DELETE lockouts'],
+      endpoints: ['GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset', 'GET shells?host=', 'DELETE shells/:id', 'GET clock', 'POST clock', 'GET lockouts', 'DELETE lockouts', 'GET faults', 'POST faults', 'GET faults/:id', 'DELETE faults/:id', 'DELETE faults'],
     });
   });
   r.get('/hosts', (_req, res) => {
@@ -117,6 +117,30 @@ export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, contro
     } catch (e) {
       next(e);
     }
+  });
+  r.get('/faults', (_req, res) => {
+    res.json(control.faultRules());
+  });
+  r.get('/faults/:id', (req, res) => {
+    const rule = control.faultRule(String(req.params.id));
+    if (!rule) res.status(404).json({ error: `no fault rule ${req.params.id}` });
+    else res.json(rule);
+  });
+  r.post('/faults', (req, res, next) => {
+    try {
+      const rule = control.addFaultRule(req.body);
+      res.status(201).json({ id: rule.id, rule });
+    } catch (e) {
+      if (e instanceof AdminRequestError) res.status(e.status).json({ error: e.message });
+      else next(e);
+    }
+  });
+  r.delete('/faults/:id', (req, res) => {
+    if (control.removeFaultRule(String(req.params.id))) res.status(204).end();
+    else res.status(404).json({ error: `no fault rule ${req.params.id}` });
+  });
+  r.delete('/faults', (_req, res) => {
+    res.json(control.clearFaultRules());
   });
   r.get('/lockouts', (_req, res) => {
     res.json(control.lockouts());

@@ -17,11 +17,13 @@ import type { WsmanHandler } from '../wsman/handler';
 import { writeFault } from '../wsman/reply';
 import { NtlmError } from '../security/ntlm';
 import type { HandlerOutcome } from '../wsman/handler';
-import { authenticateRequest, challenges } from './auth';
+import { authenticateRequest, challenges, parseBasicToken } from './auth';
 import { decode, encodeReply, hasNoBody, measureIn, readBody, readRaw, type BodyEncoding, type BodyResult } from './body';
 import type { NegotiateAuthenticator, NegotiateSession } from './negotiate';
 import { frameSealed, isEncryptedContentType, parseSealed, SealedFramingError, withoutPadding } from '../security/sealedMessage';
 import { resolveHost } from './routing';
+import type { FaultRegistry, FiredFault } from '../harness/faults';
+import { hostDownFault } from '../wsman/handler';
 
 export interface ListenerOptions {
   readonly listen: string;
@@ -78,6 +80,8 @@ export interface AppDeps {
   readonly log: Logger;
   /** The admin API, mounted at /_emulator. */
   readonly admin?: express.Router;
+  /** Fault injection rules (docs/faults.md): authLoop and hostDown here, transport effects on replies. */
+  readonly faults?: FaultRegistry;
 }
 
 /** HTTP.sys matches the WS-Man URL case-insensitively, with or without a trailing slash. */
@@ -141,10 +145,12 @@ async function serveWsman(deps: AppDeps, req: http.IncomingMessage, res: http.Se
     host: 'host' in route ? route.host.fqdn : route.unknownHost,
     userAgent: req.headers['user-agent'],
   };
-  // One line per request at info level; below it, no listener and no clock per request.
+  // One line per request at info level; below it, no listener and no clock per request. On
+  // 'close', so that a reply cut short (a reset fault, a client gone) is logged too.
   if (deps.log.isLevelEnabled('info')) {
-    res.on('finish', () => {
-      entry.status = res.statusCode;
+    res.on('close', () => {
+      entry.status = res.headersSent ? res.statusCode : null;
+      if (!res.writableFinished) entry.completed = false;
       entry.ms = Number(process.hrtime.bigint() - started) / 1e6;
       deps.log.info(entry, 'request');
     });
@@ -160,6 +166,26 @@ async function serveWsman(deps: AppDeps, req: http.IncomingMessage, res: http.Se
     return;
   }
   const host = route.host;
+  const faults = deps.faults;
+  if (faults && faults.size + faults.downCount > 0) {
+    if (faults.isDown(host.fqdn)) {
+      // A host a fault rule took down: its own port is closed (this connection was open before),
+      // and a Host-header request finds no host.
+      req.resume();
+      entry.fault = 'a:DestinationUnreachable';
+      entry.hostDown = true;
+      if (host.port !== undefined && req.socket.localPort === host.port) res.destroy();
+      else sendFault(res, 500, hostDownFault(host.fqdn), deps.fleet.defaultHost.fqdn);
+      return;
+    }
+    const loop = faults.forAuth({ host, user: basicUser(req.headers.authorization), client: req.socket.remoteAddress });
+    if (loop) {
+      entry.faultRule = loop.ruleId;
+      entry.authError = 'an authLoop fault injection rule';
+      drainAndChallenge(req, res, host);
+      return;
+    }
+  }
 
   // Who is calling: Basic, a Negotiate leg, the connection's Negotiate logon, or nobody yet.
   let principal: Principal | null = null;
@@ -256,7 +282,57 @@ async function serveWsman(deps: AppDeps, req: http.IncomingMessage, res: http.Se
     challenge(res, host);
     return;
   }
+  if (outcome.kind === 'httpStatus') {
+    head(res, outcome.status, { 'Content-Length': 0 });
+    res.end();
+    return;
+  }
+  if (outcome.transportFault && faults) {
+    const { body: bytes, contentType } = encodeReply(outcome.body, body.encoding);
+    await deliverFaulty(res, outcome.status, { 'Content-Type': contentType, 'Content-Length': bytes.length }, bytes, outcome.transportFault, faults);
+    return;
+  }
   sendXml(res, outcome.status, outcome.body, body.encoding, outcome.stable);
+}
+
+/** The user a Basic header names (for authLoop rules), without checking anything. */
+function basicUser(authorization: string | undefined): string | undefined {
+  const m = /^Basic\s+(\S+)$/i.exec((authorization ?? '').trim());
+  return m ? parseBasicToken(m[1] as string)?.user : undefined;
+}
+
+/**
+ * A reply that a transport fault rule acts on (docs/faults.md): held back (`delay`, real time),
+ * replaced by a TCP reset (`reset`), cut after `n` body bytes (`closeAfterBytes`), or sent a few
+ * bytes at a time (`dribble`). The operation has run.
+ */
+async function deliverFaulty(res: http.ServerResponse, status: number, headers: http.OutgoingHttpHeaders, body: Buffer, fault: FiredFault, faults: FaultRegistry): Promise<void> {
+  const e = fault.effect;
+  const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+  if ('delay' in e) {
+    await wait(faults.delayMs(e.delay));
+    if (res.destroyed) return;
+    head(res, status, headers);
+    res.end(body);
+  } else if ('reset' in e) {
+    res.socket?.resetAndDestroy();
+  } else if ('closeAfterBytes' in e) {
+    head(res, status, headers);
+    res.write(body.subarray(0, e.closeAfterBytes.n), () => res.socket?.destroy());
+  } else if ('dribble' in e) {
+    head(res, status, headers);
+    const size = e.dribble.chunkBytes;
+    let at = 0;
+    for (; at + size < body.length && !res.destroyed; at += size) {
+      res.write(body.subarray(at, at + size));
+      await wait(e.dribble.intervalMs);
+    }
+    // The last chunk ends the response: a client that has every byte finds the exchange over.
+    res.end(body.subarray(at));
+  } else {
+    head(res, status, headers);
+    res.end(body);
+  }
 }
 
 function handleEnvelope(deps: AppDeps, req: http.IncomingMessage, host: FleetHost, principal: Principal | null, xml: string, encoding: BodyEncoding): Promise<HandlerOutcome> {
@@ -360,11 +436,21 @@ async function serveSealed(deps: AppDeps, req: http.IncomingMessage, res: http.S
       challenge(res, host);
       return;
     }
+    if (outcome.kind === 'httpStatus') {
+      head(res, outcome.status, { 'Content-Length': 0 });
+      res.end();
+      return;
+    }
     const encoded = encodeReply(outcome.body, body.encoding);
     const { signature, sealed } = session.security.seal(encoded.body);
     // Answer in the client's framing: part headers after a TAB (Windows, pywinrm) or not (OMI).
     const framed = frameSealed(signature, sealed, body.encoding === 'utf-8' ? 'UTF-8' : body.encoding === 'utf-16be' ? 'UTF-16BE' : 'UTF-16', indented);
-    head(res, outcome.status, { 'Content-Type': framed.contentType, 'Content-Length': framed.body.length });
+    const headers = { 'Content-Type': framed.contentType, 'Content-Length': framed.body.length };
+    if (outcome.transportFault && deps.faults) {
+      await deliverFaulty(res, outcome.status, headers, framed.body, outcome.transportFault, deps.faults);
+      return;
+    }
+    head(res, outcome.status, headers);
     res.end(framed.body);
   });
   session.queue = run.catch(() => undefined);

@@ -16,6 +16,7 @@ const STATUS: Record<ProvisioningErrorKind, CimStatus> = {
 };
 
 export function toCimError(e: ProvisioningError): CimError {
+  if (e.injected) return new CimError({ status: e.injected.cimStatus as CimStatus, message: e.message, messageId: e.injected.messageId });
   return new CimError({
     status: STATUS[e.kind],
     message: e.message,

@@ -13,6 +13,7 @@
  */
 import { defaultHarness, SystemClock, type Harness } from '../harness';
 import type { StepDelay, StepId } from '../harness/timing';
+import type { FaultRegistry } from '../harness/faults';
 import fs from 'node:fs';
 import type { FleetHost, Principal } from '../fleet/fleet';
 import type { Logger } from '../log';
@@ -48,6 +49,8 @@ export interface EngineDeps {
   readonly stepDelay?: (fqdn: string, step: StepId) => StepDelay | undefined;
   /** The clock runs and configurations are stamped by, and where run ids come from; the machine's and random by default. */
   readonly harness?: Harness;
+  /** Fault injection rules asked before each step (docs/faults.md). */
+  readonly faults?: Pick<FaultRegistry, 'forStep' | 'delayMs'>;
 }
 
 /** A run a stop interrupted, as recover() left it. */
@@ -204,6 +207,13 @@ export class ProvisioningEngine {
           const clock = delay.realTime ? REAL_TIME : this.harness.clock;
           stepsEnd = (stepsEnd ?? clock.now()) + delay.ms;
           await clock.sleep(stepsEnd - clock.now(), input.signal);
+        }
+        const fault = this.deps.faults?.forStep({ host, step: step.id, user: requester });
+        if (fault && 'delay' in fault.effect) await this.harness.clock.sleep(this.deps.faults?.delayMs(fault.effect.delay) ?? 0, input.signal);
+        if (fault && 'cimError' in fault.effect) {
+          this.deps.log.info({ host: host.fqdn, step: step.id, rule: fault.ruleId }, 'a fault injection rule fails the step');
+          const c = fault.effect.cimError;
+          throw ProvisioningErrors.injected(fault.ruleId, step.id, c.statusCode, c.messageId, c.message);
         }
         if (input.signal?.aborted) throw ProvisioningErrors.cancelled(host.fqdn);
         current_step = step.title;

@@ -36,14 +36,16 @@ export class ProvisioningError extends Error {
     message: string,
     /** The parameter at fault (WidSchemaPath, …) or the object the error is about (a host's FQDN). */
     readonly target?: string,
+    /** A CIM error a fault injection rule put in place of a step (docs/faults.md): reported as given. */
+    readonly injected?: { readonly ruleId: string; readonly cimStatus: number; readonly messageId?: string },
   ) {
     super(message);
     this.name = 'ProvisioningError';
   }
 
-  /** The IPAM message ID (`WIN32 <code>`), as the configuration log and PowerShell show it. */
+  /** The IPAM message ID (`WIN32 <code>`), as the configuration log and PowerShell show it; an injected error's own. */
   get messageId(): string {
-    return `WIN32 ${this.win32Code}`;
+    return this.injected?.messageId ?? `WIN32 ${this.win32Code}`;
   }
 }
 
@@ -68,6 +70,10 @@ function err(kind: ProvisioningErrorKind, code: number, category: ProvisioningEr
 }
 
 export const ProvisioningErrors = {
+  /** A fault injection rule's CIM error in place of a step: the run fails with it and is undone as a real failure is. */
+  injected: (ruleId: string, step: string, cimStatus: number, messageId: string | undefined, message: string | undefined) =>
+    new ProvisioningError('Failed', cimStatus, 'NotSpecified', message ?? `The step ${step} failed: a fault injected by rule ${ruleId}.`, undefined, { ruleId, cimStatus, messageId }),
+
   inProgress: (fqdn: string) =>
     err('Failed', WIN32.BUSY, 'ResourceBusy', `An IPAM provisioning or update is already in progress on ${fqdn}. Wait for it to finish, then try again.`, fqdn),
 

@@ -12,10 +12,11 @@ import type { MessageSecurity, SignedCaller } from '../security/messageSecurity'
 import type { EventSink } from '../providers/types';
 import { parseXml, XmlSyntaxError } from '../xml/parse';
 import type { EnumerationContexts } from './enumeration/contexts';
-import { WsmanFault } from './faults';
+import { WsmanFault, type FaultName } from './faults';
 import { ACTION, NS } from './namespaces';
 import { writeFault, type ReplyContext } from './reply';
 import { defaultHarness, type Harness, type TimerHandle } from '../harness';
+import { faultNamed, type FaultRegistry, type FiredFault } from '../harness/faults';
 import { checkAddressing, parseRequest, SECURITY_HEADER, type WsmanRequest } from './request';
 import { writeWmiError } from './wmiError';
 import { codecFor, resolveFor, type OperationContext, type WsmanServices } from './ops/context';
@@ -49,6 +50,8 @@ export interface EnvelopeLog {
   faultMessage?: string;
   /** The thumbprint of the certificate a WS-Security signature was made with. */
   signedBy?: string;
+  /** The id of the fault injection rule that fired on this request (docs/faults.md). */
+  faultRule?: string;
 }
 
 export type HandlerOutcome =
@@ -59,7 +62,11 @@ export type HandlerOutcome =
       readonly log: EnvelopeLog;
       /** The body is a cached reply, the same string object every time (Identify): its bytes may be cached too. */
       readonly stable?: boolean;
+      /** A fault injection rule that acts on how the reply travels (delay, reset, closeAfterBytes, dribble). */
+      readonly transportFault?: FiredFault;
     }
+  /** A fault injection rule answered with a bare HTTP status; the operation did not run. */
+  | { readonly kind: 'httpStatus'; readonly status: number; readonly log: EnvelopeLog }
   | { readonly kind: 'authenticationRequired'; readonly log: EnvelopeLog };
 
 export interface HandlerDeps {
@@ -76,6 +83,8 @@ export interface HandlerDeps {
   readonly namespaceVisible?: (host: FleetHost, namespace: string) => boolean;
   /** Time (OperationTimeout) and identifiers (reply MessageIDs); the machine's and random ones by default. */
   readonly harness?: Harness;
+  /** Fault injection rules, asked once the request is known. */
+  readonly faults?: FaultRegistry;
 }
 
 const SECURITY_UNDERSTOOD: ReadonlySet<string> = new Set([SECURITY_HEADER]);
@@ -104,6 +113,7 @@ export class WsmanHandler {
     const security = this.deps.security;
     const signedRequest = security?.applies(input.xml, input.host) === true;
     let caller: SignedCaller | undefined;
+    let transportFault: FiredFault | undefined;
     const reply = (status: number, body: string, stable = false): HandlerOutcome => ({
       kind: 'reply',
       status,
@@ -112,7 +122,8 @@ export class WsmanHandler {
       body: caller && security ? security.sign(body) : body,
       log,
       // A signed reply is new every time; an unsigned cached one is the same string.
-      stable: stable && !caller,
+      stable: stable && !caller && !transportFault,
+      transportFault,
     });
     try {
       req = parseRequest(parseXml(input.xml), signedRequest ? SECURITY_UNDERSTOOD : undefined);
@@ -126,6 +137,10 @@ export class WsmanHandler {
         log.signedBy = caller.thumbprint;
       }
       const principal = this.principalOf(input, caller);
+      if (!isIdentify && principal === null) return { kind: 'authenticationRequired', log };
+      const fired = this.injected(req, input, principal, isIdentify, log);
+      if (fired && 'httpStatus' in fired.effect) return { kind: 'httpStatus', status: fired.effect.httpStatus.status, log };
+      if (fired) transportFault = fired;
       if (isIdentify) {
         log.op = 'Identify';
         return reply(200, identify(input.host, principal !== null), true);
@@ -154,6 +169,36 @@ export class WsmanHandler {
       const body = writeFault(fault, rc(), (w, e) => writeWmiError(w, e, this.services.registry, codec));
       return reply(fault.httpStatus, body);
     }
+  }
+
+  /**
+   * The fault injection rule that fires on this request, if any (docs/faults.md). A fault or CIM
+   * error is thrown as the reply; a hostDown rule's request is told the host is unreachable; an
+   * httpStatus or a transport effect is returned for the HTTP layer (the latter after the operation runs).
+   */
+  private injected(req: WsmanRequest, input: IncomingEnvelope, principal: Principal | null, isIdentify: boolean, log: EnvelopeLog): FiredFault | undefined {
+    const faults = this.deps.faults;
+    if (!faults || faults.size === 0) return undefined;
+    const action = req.action ?? '';
+    const method = methodNameOf(action, req.resourceUri);
+    const fired = faults.forRequest({
+      host: input.host,
+      operation: isIdentify ? 'Identify' : method ? 'Invoke' : operationOf(action),
+      className: classNameOf(req.resourceUri),
+      method,
+      user: principal ?? undefined,
+      client: input.clientAddress,
+    });
+    if (!fired) return undefined;
+    log.faultRule = fired.ruleId;
+    const e = fired.effect;
+    if ('wsmanFault' in e) {
+      const name = faultNamed(e.wsmanFault.subcode) as FaultName;
+      throw new WsmanFault(name, { winrmCode: e.wsmanFault.code, message: e.wsmanFault.reason });
+    }
+    if ('cimError' in e) throw new CimError({ status: e.cimError.statusCode as CimStatus, messageId: e.cimError.messageId, message: e.cimError.message ?? `A fault injected by rule ${fired.ruleId}.` });
+    if ('hostDown' in e) throw hostDownFault(input.host.fqdn);
+    return fired;
   }
 
   /**
@@ -272,3 +317,33 @@ export class WsmanHandler {
   }
 }
 
+
+/** What a request to a host that a fault rule took down gets (and its Host-header requests meanwhile). */
+export function hostDownFault(fqdn: string): WsmanFault {
+  return new WsmanFault('DestinationUnreachable', { extra: `The host ${fqdn} is down (a hostDown fault injection rule).` });
+}
+
+const OPERATIONS: ReadonlyMap<string, string> = new Map([
+  [ACTION.get, 'Get'],
+  [ACTION.put, 'Put'],
+  [ACTION.create, 'Create'],
+  [ACTION.delete, 'Delete'],
+  [ACTION.enumerate, 'Enumerate'],
+  [ACTION.pull, 'Pull'],
+  [ACTION.release, 'Release'],
+]);
+
+/** The operation an Action names, as fault rules name it: Get, Enumerate…, the shell's Command, Send, Receive, Signal. */
+export function operationOf(action: string): string | undefined {
+  const known = OPERATIONS.get(action);
+  if (known) return known;
+  const shell = /\/windows\/shell\/(Command|Send|Receive|Signal)$/.exec(action);
+  return shell?.[1];
+}
+
+/** The class a WMI or DMTF resource URI names (its last segment), if it names one. */
+export function classNameOf(resourceUri: string | undefined): string | undefined {
+  if (!resourceUri) return undefined;
+  const m = /\/(?:wmi\/.+|cim-schema\/2)\/([A-Za-z_][A-Za-z0-9_]*)$/.exec(resourceUri.trim());
+  return m?.[1];
+}

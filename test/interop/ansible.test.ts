@@ -7,27 +7,15 @@
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { loadFixture, type Fixture } from '../../src/config/fixture';
-import { startEmulator, tempDir, type TestEmulator } from '../support/emulator';
+import { freePort, startEmulator, tempDir, type TestEmulator } from '../support/emulator';
 import { ACTION, NS, WMI, bodyOf, call, child, itemsOf, propsOf } from '../support/soap';
 import { haveCommand, havePythonModule, requireOrSkip } from './clients';
 
 jest.setTimeout(180_000);
 
 const missing = [...(haveCommand('ansible-playbook') ? [] : ['ansible-playbook']), ...(havePythonModule('/usr/bin/python3', 'winrm') ? [] : ['python3-winrm'])];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 function playbook(dir: string, inventory: string, book: string): Promise<{ code: number; output: string }> {
   fs.writeFileSync(path.join(dir, 'inventory.ini'), inventory);

@@ -4,6 +4,7 @@
  * log captured in memory so tests can search it.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -23,6 +24,18 @@ export interface TestEmulator {
   /** Every log line written so far, as raw JSON text. */
   logs(): string[];
   stop(): Promise<void>;
+}
+
+/** A TCP port free on 127.0.0.1 right now (for a fixture host's own port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
 }
 
 export function tempDir(prefix = 'ipam-emu-'): string {
