@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ADMIN } from '../support/soap';
 import { startEmulator, type TestEmulator } from '../support/emulator';
+import { VirtualClock } from '../../src/harness';
 import contoso from '../../fixtures/contoso.json';
 import type { Fixture } from '../../src/config/fixture';
 
@@ -35,8 +36,12 @@ function twin(args: string[]): Promise<{ code: number; stdout: string; stderr: s
   });
 }
 
-async function admin<T>(p: string, method = 'GET'): Promise<T> {
-  const res = await fetch(emu.url.replace(/\/wsman$/, `/_emulator${p}`), { method, headers: { Authorization: ADMIN } });
+async function admin<T>(p: string, method = 'GET', body?: unknown): Promise<T> {
+  const res = await fetch(emu.url.replace(/\/wsman$/, `/_emulator${p}`), {
+    method,
+    headers: { Authorization: ADMIN, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   return (await res.json()) as T;
 }
 
@@ -63,18 +68,28 @@ test('50 hosts with --throttle-limit 4: every job Completed, and the emulator sa
 });
 
 test('--as-job returns once every host accepted a job; the jobs then complete', async () => {
+  // Steps take time on a virtual clock here, so no job can finish before the clock moves: the twin's
+  // return before the work is done is certain, not a race with a loaded machine.
+  await emu.stop();
+  const base = contoso as Fixture;
+  emu = await startEmulator({
+    fixture: { ...base, timing: { steps: { '*': { ms: 1000 } } }, hosts: HOSTS.map((fqdn) => ({ ...base.hosts[0]!, fqdn })) },
+    clock: new VirtualClock(Date.parse('2026-01-01T00:00:00Z')),
+  });
   const r = await twin(['--throttle-limit', '8', '--force', '--as-job']);
   expect(r.code).toBe(0);
   const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
   expect(lines).toHaveLength(50);
   expect(lines.every((l) => l.ok && l.returnValue === 4096 && typeof l.job?.instanceId === 'string')).toBe(true);
-  // Returned before the work was done: most jobs were still queued or running when the twin exited.
+  // Returned before the work was done: every job was accepted and none has completed.
   const atReturn = await admin<Array<{ stateName: string }>>('/jobs');
-  expect(atReturn.filter((j) => j.stateName !== 'Completed').length).toBeGreaterThan(0);
-  for (let i = 0; i < 600; i++) {
+  expect(atReturn).toHaveLength(50);
+  expect(atReturn.filter((j) => j.stateName === 'Completed')).toHaveLength(0);
+  // Six steps of a second each, eight hosts at a time: 50 hosts need 7 rounds of 6 s.
+  for (let i = 0; i < 60; i++) {
     const done = await admin<Array<{ stateName: string }>>('/jobs?state=Completed');
     if (done.length === 50) break;
-    await new Promise((res) => setTimeout(res, 50));
+    await admin('/clock', 'POST', { advanceMs: 1000 });
   }
   expect((await admin<Array<{ stateName: string }>>('/jobs?state=Completed')).length).toBe(50);
   const ids = new Set(lines.map((l) => l.job?.instanceId));
