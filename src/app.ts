@@ -15,6 +15,7 @@ import { Fleet } from './fleet/fleet';
 import { HostFeatures } from './fleet/hostFeatures';
 import { adminRouter } from './http/admin';
 import { NegotiateAuthenticator } from './http/negotiate';
+import { DEFAULT_JOURNAL_SIZE, RequestJournal } from './harness/journal';
 import { createApp, startListener, type HttpTimeouts, type RunningListener } from './http/server';
 import { loadOrCreateCertificate, type TlsMaterial } from './http/tls';
 import { Dispatcher } from './jobs/dispatcher';
@@ -59,6 +60,8 @@ export interface EmulatorOptions {
   readonly stepDelayMs?: number;
   /** How long clients may take over a request (defaults: 120 s, headers 30 s, idle keep-alive 120 s). */
   readonly httpTimeouts?: HttpTimeouts;
+  /** How many requests the request journal keeps (the newest; as many near misses); 0 turns it off. Default 10,000. */
+  readonly journalSize?: number;
 }
 
 let schemaCache: ClassRegistry | undefined;
@@ -93,6 +96,7 @@ interface Parts {
   /** The key WS-Security replies are signed with: the TLS certificate's, set at start. */
   readonly signing: { key?: { privateKeyPem: string; certificatePem: string } };
   readonly httpTimeouts: HttpTimeouts | undefined;
+  readonly journal: RequestJournal;
 }
 
 export interface StartOptions {
@@ -170,6 +174,7 @@ export class Emulator {
       log,
     );
     const signing: { key?: { privateKeyPem: string; certificatePem: string } } = {};
+    const journal = new RequestJournal(opts.journalSize ?? DEFAULT_JOURNAL_SIZE);
     const handler = new WsmanHandler({
       security: new MessageSecurity(fixture.certificateMappings, accounts, () => signing.key),
       registry,
@@ -178,7 +183,8 @@ export class Emulator {
       plugins: [new ShellPlugin(shells)],
       // The IPAM provider's namespace exists where the IPAM Server feature is installed.
       namespaceVisible: (host, namespace) => namespace !== IPAM_NAMESPACE || features.hasIpam(host),
-      onInternalError: (err, entry) => log.error({ err, ...entry }, 'internal error while handling a request'),
+      onInternalError: (err, entry) => log.error({ err, ...entry, journal: undefined }, 'internal error while handling a request'),
+      journal: journal.enabled,
     });
     const control = new EmulatorControl({
       fixture,
@@ -194,8 +200,9 @@ export class Emulator {
       shells,
       dataDir,
       clearEnumerations: (fqdn) => enumerations.clearHost(fqdn),
+      journal,
     });
-    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, shells, dataDirOnDisk: dataDir, signing, httpTimeouts: opts.httpTimeouts });
+    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, shells, dataDirOnDisk: dataDir, signing, httpTimeouts: opts.httpTimeouts, journal });
   }
 
   /**
@@ -235,6 +242,7 @@ export class Emulator {
       handler: this.parts.handler,
       log: this.log,
       admin: adminRouter(this.fleet, this.parts.accounts, this.control, this.log),
+      journal: this.parts.journal,
     });
     try {
       // The certificate serves HTTPS and signs WS-Security replies, so it is loaded even without HTTPS, and

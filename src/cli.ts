@@ -9,6 +9,7 @@ import { Emulator } from './app';
 import { runProvision } from './cli/provision';
 import { UsageError, integerOption } from './cli/usage';
 import { DEFAULT_FIXTURE, FixtureError, loadFixture, withGeneratedHosts } from './config/fixture';
+import { MAX_JOURNAL_SIZE } from './harness/journal';
 import { createLogger } from './log';
 
 const USAGE = `Usage: ipam-emulator serve [options]
@@ -30,6 +31,8 @@ Options:
                         also listening on its own port from --hosts-base-port
   --hosts-base-port <p> first of those ports (default: --port + 1000)
   --concurrency <n>     provisioning jobs run at once (default: the fixture's, or 32)
+  --journal-size <n>    requests the request journal keeps, the newest (GET
+                        /_emulator/requests); 0 turns it off (default 10000)
   --log-level <level>   trace, debug, info, warn, error (default info)
   -h, --help            show this help
 `;
@@ -49,6 +52,7 @@ async function serve(argv: string[]): Promise<void> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       concurrency: { type: 'string' },
+      'journal-size': { type: 'string' },
       'log-level': { type: 'string', default: process.env.IPAM_EMULATOR_LOG_LEVEL ?? 'info' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -63,6 +67,7 @@ async function serve(argv: string[]): Promise<void> {
   const hosts = integerOption('hosts', values.hosts, 1, 5000);
   const basePort = integerOption('hosts-base-port', values['hosts-base-port'], 1, 65535) ?? (port === 0 ? undefined : port + 1000);
   const concurrency = integerOption('concurrency', values.concurrency, 1, 1024);
+  const journalSize = integerOption('journal-size', values['journal-size'], 0, MAX_JOURNAL_SIZE);
   // With --port 0 (a free port), HTTPS also takes a free port unless told otherwise.
   const httpsPort = values['no-https'] ? false : (integerOption('https-port', values['https-port'], 0, 65535) ?? (port === 0 ? 0 : undefined));
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
@@ -74,7 +79,7 @@ async function serve(argv: string[]): Promise<void> {
     fixture = withGeneratedHosts(fixture, hosts, basePort);
   }
   const log = createLogger(values['log-level']);
-  const emulator = Emulator.create({ fixture, dataDir: path.resolve(values['data-dir']), logger: log, concurrency });
+  const emulator = Emulator.create({ fixture, dataDir: path.resolve(values['data-dir']), logger: log, concurrency, journalSize });
   await emulator.start(values.listen, port, { httpsPort, tls });
 
   let stopping = false;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Fixture } from '../config/fixture';
 import type { Fleet, FleetHost } from '../fleet/fleet';
 import type { HostFeatures } from '../fleet/hostFeatures';
+import type { RequestJournal } from '../harness/journal';
 import type { ConcurrencySnapshot, Dispatcher } from '../jobs/dispatcher';
 import type { JobService } from '../jobs/jobs';
 import type { IpamHostConfiguration } from '../provisioning/model';
@@ -52,6 +53,8 @@ export interface ControlDeps {
   readonly dataDir: string;
   /** Drops a host's open enumerations (they belong to the wsman layer). */
   readonly clearEnumerations: (fqdn: string) => void;
+  /** The request journal and near misses: emptied by a fleet reset, of a host's entries by its reset. */
+  readonly journal?: RequestJournal;
 }
 
 export class EmulatorControl {
@@ -89,6 +92,11 @@ export class EmulatorControl {
     return this.d.shells.list(fqdn);
   }
 
+  /** The request journal, or undefined when it is off (--journal-size 0). */
+  get journal(): RequestJournal | undefined {
+    return this.d.journal?.enabled ? this.d.journal : undefined;
+  }
+
   deleteShell(shellId: string): Promise<boolean> {
     return this.d.shells.deleteById(shellId);
   }
@@ -104,6 +112,7 @@ export class EmulatorControl {
     if (this.isBusy(host)) throw new BusyError([host.fqdn]);
     await this.d.ipam.engine.exclusive(host, async () => this.forget(host));
     await this.seed(host);
+    this.d.journal?.clear(host.fqdn);
     return this.summary(host);
   }
 
@@ -122,6 +131,7 @@ export class EmulatorControl {
     await seedSimulatedDatabases(this.d.fixture.sqlServers ?? [], this.d.servers, this.d.ipamState);
     for (const h of this.d.fleet.hosts) await this.seed(h);
     this.d.dispatcher.resetMetrics();
+    this.d.journal?.clear();
     return this.hosts();
   }
 

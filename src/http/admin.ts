@@ -10,6 +10,7 @@ import type { Fleet } from '../fleet/fleet';
 import type { Logger } from '../log';
 import { JobState } from '../storage/jobStore';
 import { parseBasicToken } from './auth';
+import { journalRoute } from './journalRoutes';
 
 function requireAdmin(fleet: Fleet, accounts: AccountAuthenticator) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -49,7 +50,7 @@ export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, contro
       fleet: fleet.name,
       hosts: fleet.hosts.length,
       defaultHost: fleet.defaultHost.fqdn,
-      endpoints: ['GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset', 'GET shells?host=', 'DELETE shells/:id'],
+      endpoints: ['GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset', 'GET shells?host=', 'DELETE shells/:id', 'GET requests?host=&operation=&status=&fault=&since=&limit=', 'GET near-misses?host=&operation=&fault=&kind=&since=&limit='],
     });
   });
   r.get('/hosts', (_req, res) => {
@@ -100,6 +101,8 @@ export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, contro
       next(e);
     }
   });
+  r.get('/requests', journalRoute(fleet, () => control.journal, 'requests'));
+  r.get('/near-misses', journalRoute(fleet, () => control.journal, 'near-misses'));
   r.get('/concurrency', (_req, res) => {
     res.json(control.concurrency());
   });

@@ -29,7 +29,7 @@ export function tempDir(prefix = 'ipam-emu-'): string {
 }
 
 export async function startEmulator(
-  opts: { fixture?: Fixture | string; dataDir?: string; stepDelayMs?: number; concurrency?: number; httpTimeouts?: HttpTimeouts } = {},
+  opts: { fixture?: Fixture | string; dataDir?: string; stepDelayMs?: number; concurrency?: number; httpTimeouts?: HttpTimeouts; journalSize?: number } = {},
 ): Promise<TestEmulator> {
   const lines: string[] = [];
   const sink = new Writable({
@@ -40,7 +40,7 @@ export async function startEmulator(
   });
   const logger = pino({ level: 'debug', base: { name: 'ipam-emulator' } }, sink);
   const dataDir = opts.dataDir ?? tempDir();
-  const emulator = Emulator.create({ fixture: opts.fixture, dataDir, logger, stepDelayMs: opts.stepDelayMs, concurrency: opts.concurrency, httpTimeouts: opts.httpTimeouts });
+  const emulator = Emulator.create({ fixture: opts.fixture, dataDir, logger, stepDelayMs: opts.stepDelayMs, concurrency: opts.concurrency, httpTimeouts: opts.httpTimeouts, journalSize: opts.journalSize });
   const listener = await emulator.start('127.0.0.1', 0, { httpsPort: 0 });
   return {
     emulator,
