@@ -140,17 +140,11 @@ function text(v: unknown, max = MAX_TEXT): string | null {
 }
 
 function clipMap(m: Readonly<Record<string, string>> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!m) return out;
-  let n = 0;
-  for (const [k, v] of Object.entries(m)) {
-    if (n++ >= MAX_NAMES) {
-      out['…'] = `${Object.keys(m).length - MAX_NAMES} more not kept`;
-      break;
-    }
-    out[clip(k, MAX_VALUE)] = clip(v, MAX_VALUE);
-  }
-  return out;
+  const all = Object.entries(m ?? {});
+  const kept = all.slice(0, MAX_NAMES).map(([k, v]) => [clip(k, MAX_VALUE), clip(v, MAX_VALUE)]);
+  if (all.length > MAX_NAMES) kept.push(['…', `${all.length - MAX_NAMES} more not kept`]);
+  // fromEntries defines each name as an own property, `__proto__` included.
+  return Object.fromEntries(kept);
 }
 
 export interface JournalFilter {

@@ -57,8 +57,8 @@ export interface DescribedRequest {
 }
 
 export function describeRequest(req: WsmanRequest, registry: ClassRegistry, plugin: WsmanPlugin | undefined): DescribedRequest {
-  const selectors: Record<string, string> = {};
-  for (const s of req.selectors) selectors[s.name] = s.epr ? '<EndpointReference>' : s.value;
+  // fromEntries defines each name as an own property, `__proto__` included.
+  const selectors: Record<string, string> = Object.fromEntries(req.selectors.map((s) => [s.name, s.epr ? '<EndpointReference>' : s.value]));
   const body = req.bodyElement;
   if (body && body.ns === NS.identity && body.local === 'Identify') return { facts: { operation: 'Identify', door: 'cim', selectors }, secrets: [] };
   if (plugin?.journal) {
@@ -105,9 +105,7 @@ function parametersOf(input: XmlElement, method: ResolvedMethod | undefined, sec
     names.set(name.toLowerCase(), name);
     values.set(name.toLowerCase(), [...(values.get(name.toLowerCase()) ?? []), text]);
   }
-  const out: Record<string, string> = {};
-  for (const [key, list] of values) out[names.get(key) as string] = list.length === 1 ? (list[0] as string) : JSON.stringify(list);
-  return out;
+  return Object.fromEntries([...values].map(([key, list]) => [names.get(key) as string, list.length === 1 ? (list[0] as string) : JSON.stringify(list)]));
 }
 
 /** A parameter element's value as text: null, a reference, an embedded instance, or its text. */

@@ -53,3 +53,12 @@ describe('request facts', () => {
     expect(scrub('login sa:Pa55-Word! failed (Pa55-Word!)', ['sa:Pa55-Word!', 'Pa55-Word!'])).toBe(`login ${REDACTED} failed (${REDACTED})`);
   });
 });
+
+test('a selector or parameter named __proto__ is kept as a name like any other', () => {
+  const d = describe_({ action: ACTION.get, resourceUri: SERVER, selectors: Object.fromEntries([['__proto__', 'x'], ['Name', 'n']]) });
+  expect(Object.getPrototypeOf(d.facts.selectors)).toBe(Object.prototype);
+  expect(Object.entries(d.facts.selectors ?? {})).toEqual([
+    ['__proto__', 'x'],
+    ['Name', 'n'],
+  ]);
+});
