@@ -131,8 +131,14 @@ const MAX_TEXT = 2048;
 const MAX_VALUE = 512;
 const MAX_NAMES = 64;
 
+/**
+ * A string the journal may keep: cut to `max`, and copied. A substring V8 took from the request
+ * (a header's text out of the envelope) would otherwise keep the whole request body alive for
+ * as long as the entry lives.
+ */
 function clip(s: string, max = MAX_TEXT): string {
-  return s.length <= max ? s : `${s.slice(0, max)}… (${s.length - max} more characters)`;
+  const cut = s.length <= max ? s : `${s.slice(0, max)}… (${s.length - max} more characters)`;
+  return cut.length < 13 ? cut : Buffer.from(cut, 'utf8').toString('utf8');
 }
 
 function text(v: unknown, max = MAX_TEXT): string | null {
@@ -243,9 +249,9 @@ export class RequestJournal {
         fault: entry.fault,
         kind: s.kind,
         given: clip(s.given, MAX_VALUE),
-        didYouMean: s.didYouMean,
+        didYouMean: s.didYouMean === null ? null : clip(s.didYouMean),
         hint: clip(s.hint),
-        suggested: s.suggested,
+        suggested: Object.fromEntries(Object.entries(s.suggested).map(([k, v]) => [k, clip(String(v))])),
       });
     }
     return entry;
