@@ -15,6 +15,7 @@ import { Fleet } from './fleet/fleet';
 import { HostFeatures } from './fleet/hostFeatures';
 import { adminRouter } from './http/admin';
 import { NegotiateAuthenticator } from './http/negotiate';
+import { DEFAULT_JOURNAL_SIZE, RequestJournal } from './harness/journal';
 import { createApp, startListener, type HttpTimeouts, type RunningListener } from './http/server';
 import { loadOrCreateCertificate, type TlsMaterial } from './http/tls';
 import { Dispatcher } from './jobs/dispatcher';
@@ -68,6 +69,8 @@ export interface EmulatorOptions {
   readonly seed?: number;
   /** `serve --clock virtual…`: the emulator's clock; the machine's by default. */
   readonly clock?: Clock;
+  /** How many requests the request journal keeps (the newest; as many near misses); 0 turns it off. Default 10,000. */
+  readonly journalSize?: number;
 }
 
 let schemaCache: ClassRegistry | undefined;
@@ -103,6 +106,7 @@ interface Parts {
   readonly signing: { key?: { privateKeyPem: string; certificatePem: string } };
   readonly httpTimeouts: HttpTimeouts | undefined;
   readonly faults: FaultRegistry;
+  readonly journal: RequestJournal;
 }
 
 export interface StartOptions {
@@ -158,6 +162,7 @@ export class Emulator {
       new Map(opts.stepDelayMs ? [] : fixture.hosts.filter((h) => h.timing).map((h) => [h.fqdn.toLowerCase(), h.timing as FixtureTiming])),
       ids,
     );
+    const journal = new RequestJournal(opts.journalSize ?? DEFAULT_JOURNAL_SIZE, harness);
     const ipam = new IpamService({
       state: ipamState,
       servers,
@@ -166,7 +171,25 @@ export class Emulator {
       pauseAt: pauseHook(dataDir, process.env.IPAM_EMULATOR_TEST_PAUSE_AT),
       stepDelay: timing.empty ? undefined : (fqdn, step) => timing.stepDelay(fqdn, step),
       harness,
-      faults,
+      // A rule that fires inside a step has no request to ride on: the journal gets an entry of its own.
+      faults: {
+        delayMs: (d) => faults.delayMs(d),
+        forStep: (facts) => {
+          const fired = faults.forStep(facts);
+          if (fired) {
+            const effect = fired.effect;
+            journal.recordStepFault({
+              host: facts.host.fqdn,
+              step: facts.step,
+              user: facts.user && `${facts.user.authority}\\${facts.user.name}`,
+              ruleId: fired.ruleId,
+              effect: fired.kind,
+              message: 'cimError' in effect ? (effect.cimError.message ?? `CIM status ${effect.cimError.statusCode}`) : undefined,
+            });
+          }
+          return fired;
+        },
+      },
     });
     const dispatcher = new Dispatcher(opts.concurrency ?? fleet.concurrency, clock);
     const jobStore = new JobStore(store.db, clock);
@@ -208,7 +231,8 @@ export class Emulator {
       faults,
       // The IPAM provider's namespace exists where the IPAM Server feature is installed.
       namespaceVisible: (host, namespace) => namespace !== IPAM_NAMESPACE || features.hasIpam(host),
-      onInternalError: (err, entry) => log.error({ err, ...entry }, 'internal error while handling a request'),
+      onInternalError: (err, entry) => log.error({ err, ...entry, journal: undefined }, 'internal error while handling a request'),
+      journal: journal.enabled,
     });
     const control = new EmulatorControl({
       fixture,
@@ -227,8 +251,9 @@ export class Emulator {
       harness,
       lockouts: accounts.lockouts,
       faults,
+      journal,
     });
-    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, shells, dataDirOnDisk: dataDir, signing, httpTimeouts: opts.httpTimeouts, faults });
+    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, shells, dataDirOnDisk: dataDir, signing, httpTimeouts: opts.httpTimeouts, faults, journal });
   }
 
   /**
@@ -269,6 +294,7 @@ export class Emulator {
       log: this.log,
       admin: adminRouter(this.fleet, this.parts.accounts, this.control, this.log),
       faults: this.parts.faults,
+      journal: this.parts.journal,
     });
     try {
       // The certificate serves HTTPS and signs WS-Security replies, so it is loaded even without HTTPS, and

@@ -9,6 +9,7 @@ import { Emulator } from './app';
 import { runProvision } from './cli/provision';
 import { UsageError, integerOption } from './cli/usage';
 import { DEFAULT_FIXTURE, FixtureError, loadFixture, withGeneratedHosts } from './config/fixture';
+import { MAX_JOURNAL_SIZE } from './harness/journal';
 import { createLogger } from './log';
 import { parseClockOption } from './harness';
 
@@ -36,6 +37,8 @@ Options:
   --clock <clock>       system (default), virtual (starting now) or
                         virtual=<ISO-8601>: a clock that moves only through
                         POST /_emulator/clock
+  --journal-size <n>    requests the request journal keeps, the newest (GET
+                        /_emulator/requests); 0 turns it off (default 10000)
   --log-level <level>   trace, debug, info, warn, error (default info)
   -h, --help            show this help
 `;
@@ -57,6 +60,7 @@ async function serve(argv: string[]): Promise<void> {
       concurrency: { type: 'string' },
       seed: { type: 'string' },
       clock: { type: 'string' },
+      'journal-size': { type: 'string' },
       'log-level': { type: 'string', default: process.env.IPAM_EMULATOR_LOG_LEVEL ?? 'info' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -78,6 +82,7 @@ async function serve(argv: string[]): Promise<void> {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  const journalSize = integerOption('journal-size', values['journal-size'], 0, MAX_JOURNAL_SIZE);
   // With --port 0 (a free port), HTTPS also takes a free port unless told otherwise.
   const httpsPort = values['no-https'] ? false : (integerOption('https-port', values['https-port'], 0, 65535) ?? (port === 0 ? 0 : undefined));
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
@@ -89,7 +94,7 @@ async function serve(argv: string[]): Promise<void> {
     fixture = withGeneratedHosts(fixture, hosts, basePort);
   }
   const log = createLogger(values['log-level']);
-  const emulator = Emulator.create({ fixture, dataDir: path.resolve(values['data-dir']), logger: log, concurrency, seed, clock });
+  const emulator = Emulator.create({ fixture, dataDir: path.resolve(values['data-dir']), logger: log, concurrency, seed, clock, journalSize });
   if (seed !== undefined || clock.virtual) log.info({ seed, clock: clock.virtual ? `virtual at ${clock.date().toISOString()}` : 'system' }, 'harness settings');
   await emulator.start(values.listen, port, { httpsPort, tls });
 

@@ -7,6 +7,8 @@
  */
 export { Emulator, type EmulatorOptions, type StartOptions } from './app';
 export type { Fixture } from './config/fixture';
+export type { JournalEntry, JournalPage } from './harness/journal';
+export type { NearMiss, NearMissKind } from './harness/nearMisses';
 export { WsmanClient, type WsmanClientOptions, type EnumerateOptions, type InvokeOptions, type InvokeResult, type CimInstanceRecord, type EndpointReference, type Selectors } from './client/wsmanClient';
 export { BasicAuthenticator, WsmanFaultError, WsmanTransportError, WsmanAuthError, type Authenticator, type CimErrorDetail } from './client/transport';
 export { NegotiateAuthenticator, type NegotiateOptions } from './client/negotiate';

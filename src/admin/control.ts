@@ -11,6 +11,7 @@ import type { LockoutTracker } from '../fleet/lockout';
 import { FaultRuleError, type FaultRegistry, type FaultRuleView } from '../harness/faults';
 import type { Fleet, FleetHost } from '../fleet/fleet';
 import type { HostFeatures } from '../fleet/hostFeatures';
+import type { RequestJournal } from '../harness/journal';
 import type { ConcurrencySnapshot, Dispatcher } from '../jobs/dispatcher';
 import type { JobService } from '../jobs/jobs';
 import type { IpamHostConfiguration } from '../provisioning/model';
@@ -82,6 +83,8 @@ export interface ControlDeps {
   readonly lockouts: LockoutTracker;
   /** Fault injection rules (a fleet reset restores the fixture's). */
   readonly faults: FaultRegistry;
+  /** The request journal and near misses: emptied by a fleet reset, of a host's entries by its reset. */
+  readonly journal?: RequestJournal;
 }
 
 export class EmulatorControl {
@@ -200,6 +203,11 @@ export class EmulatorControl {
     return this.d.shells.list(fqdn);
   }
 
+  /** The request journal, or undefined when it is off (--journal-size 0). */
+  get journal(): RequestJournal | undefined {
+    return this.d.journal?.enabled ? this.d.journal : undefined;
+  }
+
   deleteShell(shellId: string): Promise<boolean> {
     return this.d.shells.deleteById(shellId);
   }
@@ -217,6 +225,7 @@ export class EmulatorControl {
     // The host's local accounts are as the fixture made them again: not locked out.
     this.d.lockouts.forget((account) => account.startsWith(`${host.computerName.toLowerCase()}\\`));
     await this.seed(host);
+    this.d.journal?.clear(host.fqdn);
     return this.summary(host);
   }
 
@@ -237,6 +246,7 @@ export class EmulatorControl {
     this.d.lockouts.reset();
     this.d.faults.reset();
     this.d.dispatcher.resetMetrics();
+    this.d.journal?.clear();
     return this.hosts();
   }
 

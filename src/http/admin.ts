@@ -11,6 +11,7 @@ import type { Logger } from '../log';
 import { JobState } from '../storage/jobStore';
 import { parseBasicToken } from './auth';
 import { passwordMatches } from '../security/passwords';
+import { journalRoute } from './journalRoutes';
 
 function requireAdmin(fleet: Fleet, accounts: AccountAuthenticator) {
   const challenge = (res: Response, body: Record<string, unknown>): void => {
@@ -67,7 +68,7 @@ export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, contro
       fleet: fleet.name,
       hosts: fleet.hosts.length,
       defaultHost: fleet.defaultHost.fqdn,
-      endpoints: ['GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset', 'GET shells?host=', 'DELETE shells/:id', 'GET clock', 'POST clock', 'GET lockouts', 'DELETE lockouts', 'GET faults', 'POST faults', 'GET faults/:id', 'DELETE faults/:id', 'DELETE faults'],
+      endpoints: ['GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset', 'GET shells?host=', 'DELETE shells/:id', 'GET clock', 'POST clock', 'GET lockouts', 'DELETE lockouts', 'GET faults', 'POST faults', 'GET faults/:id', 'DELETE faults/:id', 'DELETE faults', 'GET requests?host=&operation=&status=&fault=&since=&limit=', 'GET near-misses?host=&operation=&fault=&kind=&since=&limit='],
     });
   });
   r.get('/hosts', (_req, res) => {
@@ -159,6 +160,8 @@ export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, contro
       else next(e);
     }
   });
+  r.get('/requests', journalRoute(fleet, () => control.journal, 'requests'));
+  r.get('/near-misses', journalRoute(fleet, () => control.journal, 'near-misses'));
   r.get('/concurrency', (_req, res) => {
     res.json(control.concurrency());
   });

@@ -21,9 +21,10 @@ import { authenticateRequest, challenges, parseBasicToken } from './auth';
 import { decode, encodeReply, hasNoBody, measureIn, readBody, readRaw, type BodyEncoding, type BodyResult } from './body';
 import type { NegotiateAuthenticator, NegotiateSession } from './negotiate';
 import { frameSealed, isEncryptedContentType, parseSealed, SealedFramingError, withoutPadding } from '../security/sealedMessage';
-import { resolveHost } from './routing';
 import type { FaultRegistry, FiredFault } from '../harness/faults';
 import { hostDownFault } from '../wsman/handler';
+import { resolveHost, type Route } from './routing';
+import { logLineOf, type RequestJournal, type RequestRecord } from '../harness/journal';
 
 export interface ListenerOptions {
   readonly listen: string;
@@ -82,6 +83,8 @@ export interface AppDeps {
   readonly admin?: express.Router;
   /** Fault injection rules (docs/faults.md): authLoop and hostDown here, transport effects on replies. */
   readonly faults?: FaultRegistry;
+  /** The request journal (docs/journal.md): every /wsman request is recorded in it. */
+  readonly journal?: RequestJournal;
 }
 
 /** HTTP.sys matches the WS-Man URL case-insensitively, with or without a trailing slash. */
@@ -113,6 +116,7 @@ export function createApp(deps: AppDeps): http.RequestListener {
       return;
     }
     if (req.method !== 'POST') {
+      openRecord(deps, req, res, path);
       req.resume();
       head(res, 405, { Allow: 'POST', 'Content-Length': 0 });
       res.end();
@@ -133,28 +137,40 @@ function lastResort(deps: AppDeps, req: http.IncomingMessage, res: http.ServerRe
   sendFault(res, 500, fault, deps.fleet.defaultHost.fqdn);
 }
 
-async function serveWsman(deps: AppDeps, req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
-  const started = process.hrtime.bigint();
+/**
+ * The request's one record, filled as the request goes: when the reply is done (or the client
+ * has gone), it becomes the log line (at info level) and the journal entry. Below info level and
+ * without a journal, no listener and no clock per request.
+ */
+function openRecord(deps: AppDeps, req: http.IncomingMessage, res: http.ServerResponse, path: string): { entry: RequestRecord; route: Route } {
   const route = resolveHost(deps.fleet, req.headers.host, req.socket.localPort);
-  const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
-  const entry: Record<string, unknown> = {
+  const entry: RequestRecord = {
     method: req.method,
     path,
-    tls: secure,
+    tls: (req.socket as { encrypted?: boolean }).encrypted === true,
     client: req.socket.remoteAddress,
     host: 'host' in route ? route.host.fqdn : route.unknownHost,
     userAgent: req.headers['user-agent'],
   };
-  // One line per request at info level; below it, no listener and no clock per request. On
-  // 'close', so that a reply cut short (a reset fault, a client gone) is logged too.
-  if (deps.log.isLevelEnabled('info')) {
+  const journal = deps.journal?.enabled ? deps.journal : undefined;
+  const logging = deps.log.isLevelEnabled('info');
+  if (logging || journal) {
+    const started = process.hrtime.bigint();
+    const arrivedAt = journal?.now() ?? 0;
     res.on('close', () => {
-      entry.status = res.headersSent ? res.statusCode : null;
-      if (!res.writableFinished) entry.completed = false;
+      if (res.headersSent) entry.status = res.statusCode;
+      if (!res.writableFinished) entry.aborted = true;
       entry.ms = Number(process.hrtime.bigint() - started) / 1e6;
-      deps.log.info(entry, 'request');
+      if (logging) deps.log.info(logLineOf(entry), 'request');
+      journal?.record(entry, arrivedAt);
     });
   }
+  return { entry, route };
+}
+
+async function serveWsman(deps: AppDeps, req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
+  const { entry, route } = openRecord(deps, req, res, path);
+  const secure = entry.tls === true;
   if (!('host' in route)) {
     // A name that is not one of the fleet's hosts: say so, before authenticating anything.
     req.resume();

@@ -11,7 +11,8 @@ import { WsmanFault } from '../wsman/faults';
 import type { EnvelopeLog } from '../wsman/handler';
 import { ACTION, NS } from '../wsman/namespaces';
 import type { OperationContext } from '../wsman/ops/context';
-import type { WsmanPlugin } from '../wsman/plugin';
+import type { PluginJournal, WsmanPlugin } from '../wsman/plugin';
+import type { WsmanRequest } from '../wsman/request';
 import { writeReply } from '../wsman/reply';
 import { optionFlag, optionValue } from '../wsman/request';
 import { parseDuration } from '../wsman/duration';
@@ -57,6 +58,14 @@ export class ShellPlugin implements WsmanPlugin {
   readonly resourceUri = SHELL_CMD_URI;
 
   private readonly listings: ShellListings;
+
+  /** For the request journal: the operation, and of a Command only its program (command lines can hold secrets). */
+  readonly journal: PluginJournal = {
+    door: 'shell',
+    actions: [...TRANSFER_OPS.keys(), ...Object.values(SHELL_ACTION)],
+    selectors: ['ShellId'],
+    describe: (req) => describeShellRequest(req),
+  };
 
   constructor(
     private readonly shells: ShellService,
@@ -312,6 +321,24 @@ const TRANSFER_OPS: ReadonlyMap<string, string> = new Map([
   [ACTION.pull, 'Pull'],
   [ACTION.release, 'Release'],
 ]);
+
+function describeShellRequest(req: WsmanRequest): { operation?: string; parameters?: Record<string, string> } {
+  const action = req.action ?? '';
+  const shellOp = Object.entries(SHELL_ACTION).find(([, a]) => a === action)?.[0];
+  const operation = TRANSFER_OPS.get(action) ?? (shellOp ? `${shellOp[0]?.toUpperCase()}${shellOp.slice(1)}` : undefined);
+  const body = req.bodyElement;
+  if (!body || body.ns !== RSP) return { operation };
+  if (body.local === 'CommandLine') {
+    const command = child(body, RSP, 'Command');
+    return { operation, parameters: { program: command ? (textOf(command).trim().split(/\s+/)[0] ?? '') : '' } };
+  }
+  const commandId = body.local === 'Signal' ? attr(body, '', 'CommandId') : body.local === 'Receive' ? attrOf(child(body, RSP, 'DesiredStream'), 'CommandId') : undefined;
+  return commandId !== undefined ? { operation, parameters: { commandId } } : { operation };
+}
+
+function attrOf(el: XmlElement | undefined, name: string): string | undefined {
+  return el ? attr(el, '', name) : undefined;
+}
 
 /** The time between two instants as the xs:duration form Windows writes for shells (P<d>DT<h>H<m>M<s>S). */
 function elapsed(from: Date, to: Date): string {

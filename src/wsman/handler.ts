@@ -25,6 +25,9 @@ import { get } from './ops/get';
 import { identify } from './ops/identify';
 import { invoke, methodNameOf } from './ops/invoke';
 import type { WsmanPlugin } from './plugin';
+import type { RequestFacts } from '../harness/journal';
+import { nearMissesOf } from './nearMiss';
+import { describeRequest, scrub } from './requestFacts';
 
 /** Methods that only read: an IPAM user may call them. */
 const READ_ONLY_METHODS = new Set(['geterror']);
@@ -50,8 +53,10 @@ export interface EnvelopeLog {
   faultMessage?: string;
   /** The thumbprint of the certificate a WS-Security signature was made with. */
   signedBy?: string;
-  /** The id of the fault injection rule that fired on this request (docs/faults.md). */
+  /** The id of the fault injection rule that fired on this request (docs/faults.md); the journal shows it. */
   faultRule?: string;
+  /** For the request journal only, never logged: selectors, parameters (secrets redacted), near misses. */
+  journal?: RequestFacts;
 }
 
 export type HandlerOutcome =
@@ -85,6 +90,8 @@ export interface HandlerDeps {
   readonly harness?: Harness;
   /** Fault injection rules, asked once the request is known. */
   readonly faults?: FaultRegistry;
+  /** Describe each request for the request journal (log.journal). */
+  readonly journal?: boolean;
 }
 
 const SECURITY_UNDERSTOOD: ReadonlySet<string> = new Set([SECURITY_HEADER]);
@@ -168,7 +175,33 @@ export class WsmanHandler {
       const codec = codecFor({ services: this.services, userAgent: input.userAgent }, 'dmtf');
       const body = writeFault(fault, rc(), (w, e) => writeWmiError(w, e, this.services.registry, codec));
       return reply(fault.httpStatus, body);
+    } finally {
+      if (this.deps.journal && req) this.describe(req, input.host, log);
     }
+  }
+
+  /** The journal's facts of a parsed request, and its near misses if it was refused for an unknown name. */
+  private describe(req: WsmanRequest, host: FleetHost, log: EnvelopeLog): void {
+    try {
+      this.describeFacts(req, host, log);
+    } catch (err) {
+      // A bug in describing must not cost the client its reply.
+      this.deps.onInternalError(err, log);
+    }
+  }
+
+  private describeFacts(req: WsmanRequest, host: FleetHost, log: EnvelopeLog): void {
+    const plugin = req.resourceUri !== undefined ? this.plugins.get(req.resourceUri.trim().toLowerCase()) : undefined;
+    const { facts, secrets } = describeRequest(req, this.services.registry, plugin);
+    // A fault message never quotes a secret parameter today; should one ever, it does not reach the log or journal.
+    if (secrets.length > 0 && log.faultMessage !== undefined) log.faultMessage = scrub(log.faultMessage, secrets);
+    const visible = this.services.namespaceVisible;
+    const nearMisses = nearMissesOf(req, log.fault, {
+      registry: this.services.registry,
+      visible: visible ? (ns) => visible(host, ns) : () => true,
+      plugins: [...this.plugins.values()],
+    });
+    log.journal = nearMisses.length > 0 ? { ...facts, nearMisses } : facts;
   }
 
   /**

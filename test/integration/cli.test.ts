@@ -127,3 +127,30 @@ test('serve --hosts 3 adds ipam1…ipam3, each also answering on its own port', 
     await exited;
   }
 });
+
+test('serve --journal-size N keeps a journal of N requests; a bad size exits 2 naming the flag', async () => {
+  for (const bad of ['-1', 'many', '1000001']) {
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', tempDir(), `--journal-size=${bad}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    const { code } = await exitOf(child);
+    expect(code).toBe(2);
+    expect(err).toContain('--journal-size must be a whole number from 0 to 1000000');
+  }
+  const { child, listening } = startCli(['serve', '--port', '0', '--no-https', '--data-dir', tempDir(), '--journal-size', '2']);
+  try {
+    const url = await listening;
+    for (let i = 0; i < 3; i++) await post(url, IDENTIFY);
+    const res = await fetch(url.replace(/\/wsman$/, '/_emulator/requests'), { headers: { Authorization: 'Basic ' + Buffer.from('Administrator:Passw0rd!').toString('base64') } });
+    const page = (await res.json()) as { capacity: number; lastSeq: number; entries: Array<{ seq: number; operation: string }> };
+    expect(page.capacity).toBe(2);
+    expect(page.entries.map((e) => [e.seq, e.operation])).toEqual([
+      [2, 'Identify'],
+      [3, 'Identify'],
+    ]);
+  } finally {
+    const exited = exitOf(child);
+    child.kill('SIGTERM');
+    await exited;
+  }
+});

@@ -101,6 +101,11 @@ describe('a step refused on one host of three', () => {
     expect(listed.body.rules).toEqual([expect.objectContaining({ id: added.body.id, fired: 1, retired: true })]);
     const requests = emu.logs().filter((l) => l.includes('a fault injection rule fails the step'));
     expect(requests).toHaveLength(1);
+    // The step's fault has no request to ride on (the run answers later): the journal has an entry of its own.
+    const journal = await admin<{ entries: Array<Record<string, unknown>> }>(emu, '/requests?operation=Step');
+    expect(journal.body.entries).toEqual([
+      expect.objectContaining({ door: 'engine', operation: 'Step', fault: 'cimError', host: 'ipam2.contoso.com', selectors: { step: 'roles' }, faultRule: added.body.id, faultMessage: 'The IPAM roles could not be created (injected).' }),
+    ]);
 
     out = '';
     expect(await runProvision(['--cim-session', sessions.split(',')[1]!, '--user', 'Administrator', '--force', '--json'], io)).toBe(0);
@@ -117,6 +122,11 @@ describe('faults on requests', () => {
     expect({ subcode: f.subcode, code: f.wsmanCode, reason: f.reason }).toEqual({ subcode: 'w:InternalError', code: '2150858843', reason: 'Injected: busy. ' });
     expect((await enumerateServer(emu, 'ipam1.contoso.com')).status).toBe(200);
     expect(emu.logs().some((l) => l.includes('"faultRule":"busy-enum"'))).toBe(true);
+    const fired = await admin<{ entries: Array<Record<string, unknown>> }>(emu, '/requests?operation=Enumerate');
+    expect(fired.body.entries.map((e) => [e.faultRule, e.fault])).toEqual([
+      ['busy-enum', 'w:InternalError'],
+      [null, null],
+    ]);
 
     await admin(emu, '/faults', 'POST', { match: { method: 'InvokeIpamServerProvisioning' }, effect: { cimError: { statusCode: 4, message: 'Injected invalid parameter.' } }, times: 1 });
     const cim = faultOf((await call(emu.url, provisionSpec)).xml);
@@ -162,6 +172,10 @@ describe('faults on requests', () => {
     expect(whole).toContain('EnumerateResponse');
     expect(chunks.length).toBeGreaterThan(3);
     expect(Math.max(...chunks)).toBeLessThanOrEqual(100);
+    // Each transport fault is in the journal with the rule that fired.
+    const rules = (await admin<{ rules: Array<{ id: string }> }>(emu, '/faults')).body.rules.map((r) => r.id);
+    const journal = await admin<{ entries: Array<{ faultRule: string | null }> }>(emu, '/requests?operation=Enumerate');
+    expect(journal.body.entries.map((e) => e.faultRule)).toEqual(rules);
   });
 
   test('authLoop answers every logon 401 for its host while it lasts', async () => {

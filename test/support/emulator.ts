@@ -43,7 +43,7 @@ export function tempDir(prefix = 'ipam-emu-'): string {
 }
 
 export async function startEmulator(
-  opts: { fixture?: Fixture | string; dataDir?: string; stepDelayMs?: number; concurrency?: number; httpTimeouts?: HttpTimeouts; seed?: number; clock?: Clock } = {},
+  opts: { fixture?: Fixture | string; dataDir?: string; stepDelayMs?: number; concurrency?: number; httpTimeouts?: HttpTimeouts; seed?: number; clock?: Clock; journalSize?: number } = {},
 ): Promise<TestEmulator> {
   const lines: string[] = [];
   const sink = new Writable({
@@ -63,6 +63,7 @@ export async function startEmulator(
     httpTimeouts: opts.httpTimeouts,
     seed: opts.seed,
     clock: opts.clock,
+    journalSize: opts.journalSize,
   });
   const listener = await emulator.start('127.0.0.1', 0, { httpsPort: 0 });
   return {
