@@ -10,6 +10,7 @@ import type { ClassRegistry } from './cim/registry';
 import { DEFAULT_FIXTURE, loadFixture, validateFixture, type Fixture } from './config/fixture';
 import { projectRoot } from './config/paths';
 import { EmulatorControl } from './admin/control';
+import { fixtureShape, SnapshotService } from './admin/snapshots';
 import { AccountAuthenticator } from './fleet/authentication';
 import { Fleet } from './fleet/fleet';
 import { HostFeatures } from './fleet/hostFeatures';
@@ -38,6 +39,8 @@ import { JobStore } from './storage/jobStore';
 import { seedSimulatedDatabases } from './storage/seed';
 import { SqlServerDirectory } from './storage/sqlServers';
 import { StateStore } from './storage/stateStore';
+import { SnapshotFolder } from './storage/snapshots/folder';
+import { recoverRestore, restoreIntoEmptyDataDir } from './storage/snapshots/restore';
 import { EnumerationContexts } from './wsman/enumeration/contexts';
 import { WsmanHandler } from './wsman/handler';
 import { MessageSecurity } from './security/messageSecurity';
@@ -59,6 +62,11 @@ export interface EmulatorOptions {
   readonly stepDelayMs?: number;
   /** How long clients may take over a request (defaults: 120 s, headers 30 s, idle keep-alive 120 s). */
   readonly httpTimeouts?: HttpTimeouts;
+  /**
+   * A snapshot archive (GET /_emulator/snapshots/{name}/archive) to start from: the data directory must
+   * hold no state yet, and the archive must be of this fleet's hosts (docs/snapshots.md).
+   */
+  readonly restore?: string;
 }
 
 let schemaCache: ClassRegistry | undefined;
@@ -88,6 +96,7 @@ interface Parts {
   readonly control: EmulatorControl;
   readonly accounts: AccountAuthenticator;
   readonly shells: ShellService;
+  readonly snapshots: SnapshotService;
   /** The data directory, or a temporary one standing in for ':memory:'. */
   readonly dataDirOnDisk: string;
   /** The key WS-Security replies are signed with: the TLS certificate's, set at start. */
@@ -134,6 +143,14 @@ export class Emulator {
       typeof opts.fixture === 'object' ? validateFixture(opts.fixture, 'fixture object') : loadFixture(opts.fixture ?? DEFAULT_FIXTURE);
     const fleet = new Fleet(fixture);
     const registry = loadSchemas();
+    // A restore a crash interrupted is finished before the state store opens; then --restore's archive, if any.
+    const finishedRestore = recoverRestore(opts.dataDir);
+    if (finishedRestore !== undefined) log.warn({ snapshot: finishedRestore }, 'finished restoring a snapshot that a stop interrupted');
+    if (opts.restore !== undefined) {
+      const manifest = restoreIntoEmptyDataDir(opts.restore, opts.dataDir, fixtureShape(fixture, fleet));
+      new SnapshotFolder(opts.dataDir).adopt(opts.restore, manifest.name);
+      log.info({ archive: opts.restore, snapshot: manifest.name, hosts: manifest.hosts, provisioned: manifest.provisioned }, 'started from a snapshot archive');
+    }
     const store = StateStore.open(opts.dataDir);
     store.ensureHosts(fleet.hosts.map((h) => h.fqdn));
     const ipamState = new IpamState(store.db);
@@ -195,7 +212,20 @@ export class Emulator {
       dataDir,
       clearEnumerations: (fqdn) => enumerations.clearHost(fqdn),
     });
-    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, shells, dataDirOnDisk: dataDir, signing, httpTimeouts: opts.httpTimeouts });
+    const snapshots = new SnapshotService({
+      fixture,
+      fleet,
+      store,
+      control,
+      shells,
+      dispatcher,
+      features,
+      lockouts: accounts.lockouts,
+      dataDir,
+      log,
+      clearEnumerations: (fqdn) => enumerations.clearHost(fqdn),
+    });
+    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, shells, snapshots, dataDirOnDisk: dataDir, signing, httpTimeouts: opts.httpTimeouts });
   }
 
   /**
@@ -234,7 +264,7 @@ export class Emulator {
       negotiate: new NegotiateAuthenticator(this.parts.accounts),
       handler: this.parts.handler,
       log: this.log,
-      admin: adminRouter(this.fleet, this.parts.accounts, this.control, this.log),
+      admin: adminRouter(this.fleet, this.parts.accounts, this.control, this.log, this.parts.snapshots),
     });
     try {
       // The certificate serves HTTPS and signs WS-Security replies, so it is loaded even without HTTPS, and

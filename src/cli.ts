@@ -10,6 +10,7 @@ import { runProvision } from './cli/provision';
 import { UsageError, integerOption } from './cli/usage';
 import { DEFAULT_FIXTURE, FixtureError, loadFixture, withGeneratedHosts } from './config/fixture';
 import { createLogger } from './log';
+import { SnapshotRestoreError } from './storage/snapshots/restore';
 
 const USAGE = `Usage: ipam-emulator serve [options]
        ipam-emulator provision [options]   (ipam-emulator provision --help)
@@ -30,6 +31,8 @@ Options:
                         also listening on its own port from --hosts-base-port
   --hosts-base-port <p> first of those ports (default: --port + 1000)
   --concurrency <n>     provisioning jobs run at once (default: the fixture's, or 32)
+  --restore <file>      start from a snapshot archive (GET /_emulator/snapshots/<name>/archive);
+                        the data dir must hold no state yet (docs/snapshots.md)
   --log-level <level>   trace, debug, info, warn, error (default info)
   -h, --help            show this help
 `;
@@ -49,6 +52,7 @@ async function serve(argv: string[]): Promise<void> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       concurrency: { type: 'string' },
+      restore: { type: 'string' },
       'log-level': { type: 'string', default: process.env.IPAM_EMULATOR_LOG_LEVEL ?? 'info' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -74,7 +78,8 @@ async function serve(argv: string[]): Promise<void> {
     fixture = withGeneratedHosts(fixture, hosts, basePort);
   }
   const log = createLogger(values['log-level']);
-  const emulator = Emulator.create({ fixture, dataDir: path.resolve(values['data-dir']), logger: log, concurrency });
+  const restore = values.restore !== undefined ? path.resolve(values.restore) : undefined;
+  const emulator = Emulator.create({ fixture, dataDir: path.resolve(values['data-dir']), logger: log, concurrency, restore });
   await emulator.start(values.listen, port, { httpsPort, tls });
 
   let stopping = false;
@@ -122,7 +127,7 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     process.stderr.write(`ipam-emulator: ${(err as Error).message}\n\n${USAGE}`);
     process.exit(2);
   }
-  if (err instanceof FixtureError) {
+  if (err instanceof FixtureError || err instanceof SnapshotRestoreError) {
     process.stderr.write(`ipam-emulator: ${err.message}\n`);
     process.exit(2);
   }

@@ -5,10 +5,12 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { BusyError, type EmulatorControl } from '../admin/control';
+import type { SnapshotService } from '../admin/snapshots';
 import type { AccountAuthenticator } from '../fleet/authentication';
 import type { Fleet } from '../fleet/fleet';
 import type { Logger } from '../log';
 import { JobState } from '../storage/jobStore';
+import { snapshotRouter } from './adminSnapshots';
 import { parseBasicToken } from './auth';
 
 function requireAdmin(fleet: Fleet, accounts: AccountAuthenticator) {
@@ -39,7 +41,7 @@ function jobStateOf(q: unknown): JobState | undefined {
   return Number.isInteger(n) && typeof JobState[n] === 'string' ? (n as JobState) : undefined;
 }
 
-export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, control: EmulatorControl, log: Logger): express.Router {
+export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, control: EmulatorControl, log: Logger, snapshots?: SnapshotService): express.Router {
   const r = express.Router();
   r.use(requireAdmin(fleet, accounts));
   r.use(express.json({ limit: '16kb' }));
@@ -49,7 +51,7 @@ export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, contro
       fleet: fleet.name,
       hosts: fleet.hosts.length,
       defaultHost: fleet.defaultHost.fqdn,
-      endpoints: ['GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset', 'GET shells?host=', 'DELETE shells/:id'],
+      endpoints: ['GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset', 'GET shells?host=', 'DELETE shells/:id', 'GET snapshots', 'POST snapshots', 'GET snapshots/:name', 'DELETE snapshots/:name', 'POST snapshots/:name/restore', 'GET snapshots/:name/archive'],
     });
   });
   r.get('/hosts', (_req, res) => {
@@ -106,7 +108,14 @@ export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, contro
   r.post('/concurrency/reset', (_req, res) => {
     res.json(control.resetConcurrency());
   });
+  if (snapshots) r.use('/snapshots', snapshotRouter(snapshots));
   r.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    // A body the JSON parser refused (malformed, too large) is the client's error, with its own status.
+    const status = (err as { status?: unknown } | null)?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).json({ error: `the request body was refused: ${(err as Error).message}` });
+      return;
+    }
     log.error({ err }, 'admin API error');
     res.status(500).json({ error: 'internal error; see the emulator log' });
   });
