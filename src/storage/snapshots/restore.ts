@@ -43,6 +43,9 @@ export interface FleetShape {
   readonly hosts: readonly string[];
 }
 
+/** The points of a commit, for crash tests: the marker written, the state replaced, each tree swapped. */
+export type CommitPoint = 'marker' | 'state' | (typeof SNAPSHOT_TREES)[number];
+
 export interface StagedRestore {
   readonly dir: string;
   readonly manifest: SnapshotManifest;
@@ -155,11 +158,13 @@ function prepareState(dir: string, dataDir: string, fleet: FleetShape, label: st
 /**
  * Step 2. With `live` (the open state store), its contents are replaced through that connection;
  * without, the staged state.sqlite is renamed into place (before the store is opened). The
- * staging folder is left for the caller to remove (discardStaging).
+ * staging folder is left for the caller to remove (discardStaging). `reached` is told each point
+ * passed (crash tests stop there by throwing).
  */
-export function commitRestore(dataDir: string, staged: StagedRestore, live?: Database.Database): void {
+export function commitRestore(dataDir: string, staged: StagedRestore, live?: Database.Database, reached: (point: CommitPoint) => void = () => undefined): void {
   const marker = path.join(dataDir, RESTORE_MARKER);
   writeFileAtomic(marker, JSON.stringify({ staging: path.basename(staged.dir), snapshot: staged.manifest.name }));
+  reached('marker');
   if (live) {
     try {
       replaceContents(live, path.join(staged.dir, STATE_ENTRY));
@@ -171,7 +176,8 @@ export function commitRestore(dataDir: string, staged: StagedRestore, live?: Dat
   } else {
     placeStateFile(dataDir, staged.dir);
   }
-  swapTrees(dataDir, staged.dir);
+  reached('state');
+  swapTrees(dataDir, staged.dir, reached);
   fs.rmSync(marker, { force: true });
 }
 
@@ -271,7 +277,7 @@ function placeStateFile(dataDir: string, dir: string): void {
 }
 
 /** hosts/ and sqlservers/ swapped for the staged ones; idempotent, so a recovery can run it again. */
-function swapTrees(dataDir: string, dir: string): void {
+function swapTrees(dataDir: string, dir: string, reached: (point: CommitPoint) => void = () => undefined): void {
   for (const tree of SNAPSHOT_TREES) {
     const next = path.join(dir, tree);
     if (!fs.existsSync(next)) continue;
@@ -282,6 +288,7 @@ function swapTrees(dataDir: string, dir: string): void {
       fs.renameSync(current, old);
     }
     fs.renameSync(next, current);
+    reached(tree);
   }
 }
 
