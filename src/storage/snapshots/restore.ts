@@ -3,14 +3,14 @@
  * state or the new one, never a mix:
  *
  * 1. stage: the archive is checked (ours, this fleet's hosts, safe paths) and unpacked into
- *    `<data-dir>/.restore-<id>/` — state.sqlite (migrated to this emulator's schema, its
- *    simulated SQL Server files made absolute again), hosts/, sqlservers/. Nothing live changes;
- *    a crash leaves a staging folder the next start removes.
- * 2. commit: `<data-dir>/restore.json` is written (tmp + rename): from here the restore is
- *    finished, now or at the next start. The state store takes the staged contents (in one
- *    transaction through the live connection while serving; by renaming the file before it is
- *    opened at start); then hosts/ and sqlservers/ are swapped for the staged ones by rename;
- *    then the marker goes.
+ *    `<data-dir>/.restore-<id>/`: state.sqlite (migrated to this emulator's schema, its simulated
+ *    SQL Server files made absolute again), and the host and SQL Server folders that differ from
+ *    the data directory's (units.ts). Nothing live changes; a crash leaves a staging folder the
+ *    next start removes.
+ * 2. commit: `<data-dir>/restore.json` is written (tmp + rename) with the plan: from here the
+ *    restore is finished, now or at the next start. The state store takes the staged contents (in
+ *    one transaction through the live connection while serving; by renaming the file before it
+ *    is opened at start); then each planned folder is swapped by rename; then the marker goes.
  * 3. recoverRestore() at every start finishes a commit a crash interrupted, and removes
  *    leftover staging folders.
  */
@@ -19,7 +19,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StateStore } from '../stateStore';
-import { ArchiveReader, SNAPSHOT_TREES, STATE_ENTRY, SnapshotArchiveError, entryNameProblem, type SnapshotManifest } from './archive';
+import { ArchiveReader, STATE_ENTRY, SnapshotArchiveError, entryNameProblem, type SnapshotManifest } from './archive';
+import { applyPlan, parsePlan, unitOf, UnitPlanner, type UnitAction } from './units';
 
 /** Marks a committed restore until it is complete (see above). */
 export const RESTORE_MARKER = 'restore.json';
@@ -43,12 +44,16 @@ export interface FleetShape {
   readonly hosts: readonly string[];
 }
 
-/** The points of a commit, for crash tests: the marker written, the state replaced, each tree swapped. */
-export type CommitPoint = 'marker' | 'state' | (typeof SNAPSHOT_TREES)[number];
+/** The points of a commit, for crash tests: the marker written, the state replaced, a folder swapped, all swapped. */
+export type CommitPoint = 'marker' | 'state' | 'unit' | 'units';
 
 export interface StagedRestore {
   readonly dir: string;
   readonly manifest: SnapshotManifest;
+  /** The folders to replace or remove; every other folder of the archive is on disk as it is. */
+  readonly plan: readonly UnitAction[];
+  /** How many of the archive's folders are kept as they are. */
+  readonly kept: number;
 }
 
 /** Says how two host lists differ, or undefined when they hold the same hosts. */
@@ -82,28 +87,45 @@ function openChecked(archiveFile: string, fleet: FleetShape, label: string): Arc
   return reader;
 }
 
-/** Step 1: unpacks and checks an archive into a new staging folder of `dataDir`. */
+/** Step 1: checks an archive and stages what differs from `dataDir` in a new staging folder of it. */
 export function stageArchive(archiveFile: string, dataDir: string, fleet: FleetShape, label = path.basename(archiveFile)): StagedRestore {
   const reader = openChecked(archiveFile, fleet, label);
   const dir = path.join(dataDir, `${STAGING_PREFIX}${randomUUID()}`);
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    for (const tree of SNAPSHOT_TREES) fs.mkdirSync(path.join(dir, tree), { mode: 0o700 });
     const hosts = new Set(fleet.hosts.map((h) => h.toLowerCase()));
+    const planner = new UnitPlanner(dataDir);
+    // First pass: the state, and what differs.
     for (const entry of reader.entries()) {
-      const segments = entry.name.split('/');
-      if (segments[0] === 'hosts' && !hosts.has(segments[1] as string)) {
-        throw new SnapshotRestoreError(`${label} holds files of host ${segments[1]}, which is not in this fleet`, 'archive');
+      if (entry.name === STATE_ENTRY) {
+        fs.writeFileSync(path.join(dir, STATE_ENTRY), entry.data, { flag: 'wx', mode: 0o600 });
+        continue;
       }
-      const target = path.join(dir, ...segments);
+      const { tree, unit, rest } = unitOf(entry.name);
+      if (tree === 'hosts' && !hosts.has(unit)) throw new SnapshotRestoreError(`${label} holds files of host ${unit}, which is not in this fleet`, 'archive');
+      planner.see(tree, unit, rest, entry.data);
+    }
+    const plan = planner.plan();
+    // Second pass: the folders to replace, whole.
+    const replace = new Set(plan.filter((a) => a.action === 'replace').map((a) => `${a.tree}/${a.unit}`));
+    const made = new Set<string>();
+    for (const entry of reader.entries()) {
+      if (entry.name === STATE_ENTRY) continue;
+      const { tree, unit } = unitOf(entry.name);
+      if (!replace.has(`${tree}/${unit}`)) continue;
+      const target = path.join(dir, ...entry.name.split('/'));
       const rel = path.relative(dir, target);
       if (rel.startsWith('..') || path.isAbsolute(rel)) throw new SnapshotRestoreError(`${label} has an entry '${entry.name}' outside the data directory`, 'archive');
-      fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+      const parent = path.dirname(target);
+      if (!made.has(parent)) {
+        fs.mkdirSync(parent, { recursive: true, mode: 0o700 });
+        made.add(parent);
+      }
       // 'wx': never over an existing file, never through a link.
       fs.writeFileSync(target, entry.data, { flag: 'wx', mode: 0o600 });
     }
     prepareState(dir, dataDir, fleet, label);
-    return { dir, manifest: reader.manifest };
+    return { dir, manifest: reader.manifest, plan, kept: planner.kept(plan) };
   } catch (e) {
     fs.rmSync(dir, { recursive: true, force: true });
     if (e instanceof SnapshotArchiveError) throw new SnapshotRestoreError(e.message, 'archive');
@@ -163,7 +185,7 @@ function prepareState(dir: string, dataDir: string, fleet: FleetShape, label: st
  */
 export function commitRestore(dataDir: string, staged: StagedRestore, live?: Database.Database, reached: (point: CommitPoint) => void = () => undefined): void {
   const marker = path.join(dataDir, RESTORE_MARKER);
-  writeFileAtomic(marker, JSON.stringify({ staging: path.basename(staged.dir), snapshot: staged.manifest.name }));
+  writeFileAtomic(marker, JSON.stringify({ staging: path.basename(staged.dir), snapshot: staged.manifest.name, plan: staged.plan }));
   reached('marker');
   if (live) {
     try {
@@ -177,7 +199,8 @@ export function commitRestore(dataDir: string, staged: StagedRestore, live?: Dat
     placeStateFile(dataDir, staged.dir);
   }
   reached('state');
-  swapTrees(dataDir, staged.dir, reached);
+  applyPlan(dataDir, staged.dir, staged.plan, reached);
+  reached('units');
   fs.rmSync(marker, { force: true });
 }
 
@@ -200,12 +223,13 @@ export function recoverRestore(dataDir: string): string | undefined {
   const marker = path.join(dataDir, RESTORE_MARKER);
   let finished: string | undefined;
   if (fs.existsSync(marker)) {
-    const m = JSON.parse(fs.readFileSync(marker, 'utf8')) as { staging?: unknown; snapshot?: unknown };
+    const m = JSON.parse(fs.readFileSync(marker, 'utf8')) as { staging?: unknown; snapshot?: unknown; plan?: unknown };
     if (typeof m.staging !== 'string' || !/^\.restore-[0-9a-f-]+$/.test(m.staging)) throw new Error(`${marker} names no staging folder; remove it to start`);
+    const plan = parsePlan(m.plan);
     const dir = path.join(dataDir, m.staging);
     if (fs.existsSync(dir)) {
       if (fs.existsSync(path.join(dir, STATE_ENTRY))) placeStateFile(dataDir, dir);
-      swapTrees(dataDir, dir);
+      applyPlan(dataDir, dir, plan, () => undefined);
     }
     fs.rmSync(marker, { force: true });
     finished = typeof m.snapshot === 'string' ? m.snapshot : '';
@@ -274,22 +298,6 @@ function placeStateFile(dataDir: string, dir: string): void {
   const live = path.join(dataDir, STATE_ENTRY);
   for (const s of ['-wal', '-shm']) fs.rmSync(live + s, { force: true });
   fs.renameSync(path.join(dir, STATE_ENTRY), live);
-}
-
-/** hosts/ and sqlservers/ swapped for the staged ones; idempotent, so a recovery can run it again. */
-function swapTrees(dataDir: string, dir: string, reached: (point: CommitPoint) => void = () => undefined): void {
-  for (const tree of SNAPSHOT_TREES) {
-    const next = path.join(dir, tree);
-    if (!fs.existsSync(next)) continue;
-    const current = path.join(dataDir, tree);
-    const old = path.join(dir, `old-${tree}`);
-    if (fs.existsSync(current)) {
-      fs.rmSync(old, { recursive: true, force: true });
-      fs.renameSync(current, old);
-    }
-    fs.renameSync(next, current);
-    reached(tree);
-  }
 }
 
 function writeFileAtomic(file: string, text: string): void {

@@ -266,7 +266,7 @@ describe('restoring', () => {
     d.store.close();
   });
 
-  test.each<CommitPoint | 'staged'>(['staged', 'marker', 'state', 'hosts', 'sqlservers'])('a crash after %s leaves the old or the new state, and the next start finishes it', (point) => {
+  test.each<CommitPoint | 'staged'>(['staged', 'marker', 'state', 'unit', 'units'])('a crash after %s leaves the old or the new state, and the next start finishes it', (point) => {
     const d = dataDir();
     const snapshotState = stateOf(d.dir, d.store);
     const file = snapshotOf(d);
@@ -285,6 +285,37 @@ describe('restoring', () => {
     recoverRestore(d.dir);
     expect(stateOf(d.dir)).toEqual(point === 'staged' ? laterState : snapshotState);
     expect(fs.readdirSync(d.dir).filter((n) => n.startsWith('.restore-') || n === 'restore.json')).toEqual([]);
+  });
+
+  test('folders that are as the snapshot has them are kept; only those that differ are replaced or removed', () => {
+    const d = dataDir();
+    const other = path.join(d.dir, 'hosts', 'ipam2.contoso.com', 'fs', 'C', 'db', 'ipam.sqlite');
+    fs.mkdirSync(path.dirname(other), { recursive: true });
+    fs.writeFileSync(other, 'WID of ipam2');
+    const expected = stateOf(d.dir, d.store);
+    const file = snapshotOf(d);
+    const inode = (f: string): number => fs.statSync(f).ino;
+    const kept = inode(d.wid);
+    fs.writeFileSync(other, 'WID of ipam2, changed by a test');
+    fs.mkdirSync(path.join(d.dir, 'sqlservers', 'db9'), { recursive: true });
+    fs.writeFileSync(path.join(d.dir, 'sqlservers', 'db9', 'x.sqlite'), 'made by a test');
+    const staged = stageArchive(file, d.dir, { hosts: HOSTS });
+    expect(staged.plan).toEqual([
+      { tree: 'hosts', unit: 'ipam2.contoso.com', action: 'replace' },
+      { tree: 'sqlservers', unit: 'db9', action: 'remove' },
+    ]);
+    expect(staged.kept).toBe(2);
+    commitRestore(d.dir, staged, d.store.db);
+    expect(stateOf(d.dir, d.store)).toEqual(expected);
+    expect(inode(d.wid)).toBe(kept);
+    // An extra file, or an empty folder, makes a folder differ too.
+    fs.writeFileSync(path.join(path.dirname(d.wid), 'extra'), 'x');
+    fs.mkdirSync(path.join(d.dir, 'sqlservers', 'db1.contoso.com', 'empty'));
+    expect(stageArchive(file, d.dir, { hosts: HOSTS }).plan).toEqual([
+      { tree: 'hosts', unit: 'ipam1.contoso.com', action: 'replace' },
+      { tree: 'sqlservers', unit: 'db1.contoso.com', action: 'replace' },
+    ]);
+    d.store.close();
   });
 
   test('into an empty data directory (serve --restore), and not into one that holds state', () => {
