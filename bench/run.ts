@@ -21,11 +21,12 @@ import { provisioningSection } from './scenarios/provisioning';
 import { REQUEST_KINDS, requestsSection, type RequestKind } from './scenarios/requests';
 import { sealedSection } from './scenarios/sealed';
 import { shellSection } from './scenarios/shell';
+import { snapshotSection } from './scenarios/snapshots';
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only <parts>] [--out <file>] [--no-profile]
 
 Parts (comma-separated): requests (= identify,get,enumerate,invoke), sealed,
-provision (= provision-one,fanout), memory, shell. Default: all.
+provision (= provision-one,fanout), memory, shell, snapshots. Default: all.
   --quick        2 s per measurement instead of 10, fewer hosts and requests
   --duration <s> seconds per load measurement (overrides the default)
   --out <file>   where to write the report (default: bench/RESULTS.md for a
@@ -33,7 +34,7 @@ provision (= provision-one,fanout), memory, shell. Default: all.
   --no-profile   no CPU profile of the emulator when a floor is missed
 `;
 
-const PARTS = ['identify', 'get', 'enumerate', 'invoke', 'sealed', 'provision-one', 'fanout', 'memory', 'shell'] as const;
+const PARTS = ['identify', 'get', 'enumerate', 'invoke', 'sealed', 'provision-one', 'fanout', 'memory', 'shell', 'snapshots'] as const;
 type Part = (typeof PARTS)[number];
 const GROUPS: Record<string, readonly Part[]> = {
   requests: ['identify', 'get', 'enumerate', 'invoke'],
@@ -111,6 +112,10 @@ async function main(): Promise<number> {
   if (selected.has('shell')) {
     cfg.log('5. the shell door against the CIM door');
     sections.push(await shellSection(cfg));
+  }
+  if (selected.has('snapshots')) {
+    cfg.log('6. snapshots');
+    sections.push(await snapshotSection(cfg));
   }
 
   const floors = sections.flatMap((s) => s.floors);

@@ -182,13 +182,14 @@ export class ArchiveReader {
     }
   }
 
-  /** Every entry, decompressed and checked (name and size), in name order. */
-  *entries(): Generator<ArchiveEntry> {
+  /** Every entry (or those `wanted` says), decompressed and checked (name and size), in name order. */
+  *entries(wanted: (name: string) => boolean = () => true): Generator<ArchiveEntry> {
     const rows = this.db.prepare('SELECT name, sz, data FROM sqlar ORDER BY name').iterate() as IterableIterator<{ name: unknown; sz: unknown; data: unknown }>;
     for (const r of rows) {
       if (typeof r.name !== 'string') throw new SnapshotArchiveError(`${this.label} has an entry without a name`);
       const problem = entryNameProblem(r.name);
       if (problem) throw new SnapshotArchiveError(`${this.label} has an entry '${r.name}' that may not be restored: ${problem}`);
+      if (!wanted(r.name)) continue;
       yield { name: r.name, data: this.unpack(r.name, r.sz, r.data) };
     }
   }

@@ -109,10 +109,11 @@ export function stageArchive(archiveFile: string, dataDir: string, fleet: FleetS
     // Second pass: the folders to replace, whole.
     const replace = new Set(plan.filter((a) => a.action === 'replace').map((a) => `${a.tree}/${a.unit}`));
     const made = new Set<string>();
-    for (const entry of reader.entries()) {
-      if (entry.name === STATE_ENTRY) continue;
-      const { tree, unit } = unitOf(entry.name);
-      if (!replace.has(`${tree}/${unit}`)) continue;
+    const replaced = (name: string): boolean => {
+      const { tree, unit } = unitOf(name);
+      return name !== STATE_ENTRY && replace.has(`${tree}/${unit}`);
+    };
+    for (const entry of reader.entries(replaced)) {
       const target = path.join(dir, ...entry.name.split('/'));
       const rel = path.relative(dir, target);
       if (rel.startsWith('..') || path.isAbsolute(rel)) throw new SnapshotRestoreError(`${label} has an entry '${entry.name}' outside the data directory`, 'archive');
