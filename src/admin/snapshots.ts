@@ -115,6 +115,7 @@ export class SnapshotService {
     const valid = this.validName(name);
     return this.d.control.alone(`taking the snapshot ${valid}`, async () => {
       if (this.folder.exists(valid)) throw new SnapshotError(409, `a snapshot named ${valid} exists; delete it first (DELETE /_emulator/snapshots/${valid}) or choose another name`);
+      if (restorePending(this.d.dataDir)) throw new SnapshotError(409, 'a restore failed part-way and the state is mixed; restart the emulator, which finishes it, before taking a snapshot');
       const busy = this.d.control.busyHosts();
       if (busy.length > 0) throw new BusyError(busy, `jobs are queued or running on ${busy.join(', ')}; a snapshot cannot hold a provisioning half-way: wait for them or terminate them first`);
       const started = performance.now();
@@ -142,6 +143,8 @@ export class SnapshotService {
       await this.d.shells.closeAll();
       const busy = this.d.control.busyHosts();
       if (busy.length > 0) throw new BusyError(busy);
+      // Deleted while the shells were closing.
+      if (!fs.existsSync(file)) throw new SnapshotError(404, `no snapshot ${valid}`);
       // From here to the end nothing yields: no request sees the state half-replaced.
       const started = performance.now();
       let staged;
