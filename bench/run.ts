@@ -22,11 +22,12 @@ import { REQUEST_KINDS, requestsSection, type RequestKind } from './scenarios/re
 import { sealedSection } from './scenarios/sealed';
 import { shellSection } from './scenarios/shell';
 import { faultsSection } from './scenarios/faults';
+import { snapshotSection } from './scenarios/snapshots';
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only <parts>] [--out <file>] [--no-profile]
 
 Parts (comma-separated): requests (= identify,get,enumerate,invoke), sealed,
-provision (= provision-one,fanout), memory, shell, faults. Default: all.
+provision (= provision-one,fanout), memory, shell, faults, snapshots. Default: all.
   --quick        2 s per measurement instead of 10, fewer hosts and requests
   --duration <s> seconds per load measurement (overrides the default)
   --out <file>   where to write the report (default: bench/RESULTS.md for a
@@ -34,7 +35,7 @@ provision (= provision-one,fanout), memory, shell, faults. Default: all.
   --no-profile   no CPU profile of the emulator when a floor is missed
 `;
 
-const PARTS = ['identify', 'get', 'enumerate', 'invoke', 'sealed', 'provision-one', 'fanout', 'memory', 'shell', 'faults'] as const;
+const PARTS = ['identify', 'get', 'enumerate', 'invoke', 'sealed', 'provision-one', 'fanout', 'memory', 'shell', 'faults', 'snapshots'] as const;
 type Part = (typeof PARTS)[number];
 const GROUPS: Record<string, readonly Part[]> = {
   requests: ['identify', 'get', 'enumerate', 'invoke'],
@@ -116,6 +117,10 @@ async function main(): Promise<number> {
   if (selected.has('faults')) {
     cfg.log('6. fault rules that do not match');
     sections.push(await faultsSection(cfg));
+  }
+  if (selected.has('snapshots')) {
+    cfg.log('7. snapshots');
+    sections.push(await snapshotSection(cfg));
   }
 
   const floors = sections.flatMap((s) => s.floors);

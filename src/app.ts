@@ -10,6 +10,7 @@ import type { ClassRegistry } from './cim/registry';
 import { DEFAULT_FIXTURE, loadFixture, validateFixture, type Fixture, type FixtureTiming } from './config/fixture';
 import { projectRoot } from './config/paths';
 import { EmulatorControl } from './admin/control';
+import { fixtureShape, SnapshotService } from './admin/snapshots';
 import { AccountAuthenticator } from './fleet/authentication';
 import { Fleet } from './fleet/fleet';
 import { HostFeatures } from './fleet/hostFeatures';
@@ -39,6 +40,8 @@ import { JobStore } from './storage/jobStore';
 import { seedSimulatedDatabases } from './storage/seed';
 import { SqlServerDirectory } from './storage/sqlServers';
 import { StateStore } from './storage/stateStore';
+import { SnapshotFolder } from './storage/snapshots/folder';
+import { recoverRestore, restoreIntoEmptyDataDir } from './storage/snapshots/restore';
 import { EnumerationContexts } from './wsman/enumeration/contexts';
 import { WsmanHandler } from './wsman/handler';
 import { MessageSecurity } from './security/messageSecurity';
@@ -71,6 +74,11 @@ export interface EmulatorOptions {
   readonly clock?: Clock;
   /** How many requests the request journal keeps (the newest; as many near misses); 0 turns it off. Default 10,000. */
   readonly journalSize?: number;
+  /**
+   * A snapshot archive (GET /_emulator/snapshots/{name}/archive) to start from: the data directory must
+   * hold no state yet, and the archive must be of this fleet's hosts (docs/snapshots.md).
+   */
+  readonly restore?: string;
 }
 
 let schemaCache: ClassRegistry | undefined;
@@ -100,6 +108,7 @@ interface Parts {
   readonly control: EmulatorControl;
   readonly accounts: AccountAuthenticator;
   readonly shells: ShellService;
+  readonly snapshots: SnapshotService;
   /** The data directory, or a temporary one standing in for ':memory:'. */
   readonly dataDirOnDisk: string;
   /** The key WS-Security replies are signed with: the TLS certificate's, set at start. */
@@ -151,6 +160,14 @@ export class Emulator {
     const faults = new FaultRegistry(fixture.faults ?? [], harness);
     const fleet = new Fleet(fixture);
     const registry = loadSchemas();
+    // A restore a crash interrupted is finished before the state store opens; then --restore's archive, if any.
+    const finishedRestore = recoverRestore(opts.dataDir);
+    if (finishedRestore !== undefined) log.warn({ snapshot: finishedRestore }, 'finished restoring a snapshot that a stop interrupted');
+    if (opts.restore !== undefined) {
+      const manifest = restoreIntoEmptyDataDir(opts.restore, opts.dataDir, fixtureShape(fixture, fleet));
+      new SnapshotFolder(opts.dataDir).adopt(opts.restore, manifest.name);
+      log.info({ archive: opts.restore, snapshot: manifest.name, hosts: manifest.hosts, provisioned: manifest.provisioned }, 'started from a snapshot archive');
+    }
     const store = StateStore.open(opts.dataDir, clock);
     store.ensureHosts(fleet.hosts.map((h) => h.fqdn));
     const ipamState = new IpamState(store.db, clock);
@@ -253,7 +270,21 @@ export class Emulator {
       faults,
       journal,
     });
-    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, shells, dataDirOnDisk: dataDir, signing, httpTimeouts: opts.httpTimeouts, faults, journal });
+    const snapshots = new SnapshotService({
+      fixture,
+      fleet,
+      store,
+      control,
+      shells,
+      dispatcher,
+      features,
+      lockouts: accounts.lockouts,
+      dataDir,
+      log,
+      clearEnumerations: (fqdn) => enumerations.clearHost(fqdn),
+      clock,
+    });
+    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, shells, snapshots, dataDirOnDisk: dataDir, signing, httpTimeouts: opts.httpTimeouts, faults, journal });
   }
 
   /**
@@ -292,7 +323,7 @@ export class Emulator {
       negotiate: new NegotiateAuthenticator(this.parts.accounts),
       handler: this.parts.handler,
       log: this.log,
-      admin: adminRouter(this.fleet, this.parts.accounts, this.control, this.log),
+      admin: adminRouter(this.fleet, this.parts.accounts, this.control, this.log, this.parts.snapshots),
       faults: this.parts.faults,
       journal: this.parts.journal,
     });

@@ -12,6 +12,7 @@ import { DEFAULT_FIXTURE, FixtureError, loadFixture, withGeneratedHosts } from '
 import { MAX_JOURNAL_SIZE } from './harness/journal';
 import { createLogger } from './log';
 import { parseClockOption } from './harness';
+import { SnapshotRestoreError } from './storage/snapshots/restore';
 
 const USAGE = `Usage: ipam-emulator serve [options]
        ipam-emulator provision [options]   (ipam-emulator provision --help)
@@ -39,6 +40,8 @@ Options:
                         POST /_emulator/clock
   --journal-size <n>    requests the request journal keeps, the newest (GET
                         /_emulator/requests); 0 turns it off (default 10000)
+  --restore <file>      start from a snapshot archive (GET /_emulator/snapshots/<name>/archive);
+                        the data dir must hold no state yet (docs/snapshots.md)
   --log-level <level>   trace, debug, info, warn, error (default info)
   -h, --help            show this help
 `;
@@ -61,6 +64,7 @@ async function serve(argv: string[]): Promise<void> {
       seed: { type: 'string' },
       clock: { type: 'string' },
       'journal-size': { type: 'string' },
+      restore: { type: 'string' },
       'log-level': { type: 'string', default: process.env.IPAM_EMULATOR_LOG_LEVEL ?? 'info' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -94,7 +98,8 @@ async function serve(argv: string[]): Promise<void> {
     fixture = withGeneratedHosts(fixture, hosts, basePort);
   }
   const log = createLogger(values['log-level']);
-  const emulator = Emulator.create({ fixture, dataDir: path.resolve(values['data-dir']), logger: log, concurrency, seed, clock, journalSize });
+  const restore = values.restore !== undefined ? path.resolve(values.restore) : undefined;
+  const emulator = Emulator.create({ fixture, dataDir: path.resolve(values['data-dir']), logger: log, concurrency, seed, clock, journalSize, restore });
   if (seed !== undefined || clock.virtual) log.info({ seed, clock: clock.virtual ? `virtual at ${clock.date().toISOString()}` : 'system' }, 'harness settings');
   await emulator.start(values.listen, port, { httpsPort, tls });
 
@@ -143,7 +148,7 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     process.stderr.write(`ipam-emulator: ${(err as Error).message}\n\n${USAGE}`);
     process.exit(2);
   }
-  if (err instanceof FixtureError) {
+  if (err instanceof FixtureError || err instanceof SnapshotRestoreError) {
     process.stderr.write(`ipam-emulator: ${err.message}\n`);
     process.exit(2);
   }

@@ -225,6 +225,8 @@ export interface EmulatorChildOptions {
   readonly concurrency?: number;
   /** Write a V8 CPU profile here when the child exits (node --cpu-prof). */
   readonly cpuProfDir?: string;
+  /** More `serve` options (e.g. --restore <archive>). */
+  readonly extraArgs?: readonly string[];
 }
 
 /**
@@ -244,6 +246,7 @@ export async function startEmulator(opts: EmulatorChildOptions): Promise<ChildSe
     lastHostPort = base + opts.hosts - 1;
   }
   if (opts.concurrency !== undefined) args.push('--concurrency', String(opts.concurrency));
+  if (opts.extraArgs) args.push(...opts.extraArgs);
   const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
   const proc = spawn(process.execPath, [...nodeArgs, path.join(DIST, 'cli.js'), ...args], {
     cwd: ROOT,

@@ -55,8 +55,11 @@ export class AdminRequestError extends Error {
 }
 
 export class BusyError extends Error {
-  constructor(readonly hosts: string[]) {
-    super(`jobs are queued or running on ${hosts.join(', ')}; wait for them or terminate them first`);
+  constructor(
+    readonly hosts: string[],
+    message = `jobs are queued or running on ${hosts.join(', ')}; wait for them or terminate them first`,
+  ) {
+    super(message);
     this.name = 'BusyError';
   }
 }
@@ -88,7 +91,42 @@ export interface ControlDeps {
 }
 
 export class EmulatorControl {
+  /** The fleet-wide operation running now (a fleet reset, a snapshot taken or restored), if any. */
+  private fleetOperation: string | undefined;
+  /** Host resets running now: they may overlap one another, not a fleet-wide operation. */
+  private hostOperations = 0;
+
   constructor(private readonly d: ControlDeps) {}
+
+  /**
+   * Runs a fleet-wide admin operation alone: one started while another admin operation runs gets a
+   * BusyError (409) instead of interleaving with it at its awaits.
+   */
+  async alone<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const running = this.fleetOperation ?? (this.hostOperations > 0 ? 'a host reset' : undefined);
+    if (running !== undefined) throw new BusyError([], `${running} is in progress; try again when it has finished`);
+    this.fleetOperation = what;
+    try {
+      return await fn();
+    } finally {
+      this.fleetOperation = undefined;
+    }
+  }
+
+  private async besideOthers<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.fleetOperation !== undefined) throw new BusyError([], `${this.fleetOperation} is in progress; try again when it has finished`);
+    this.hostOperations++;
+    try {
+      return await fn();
+    } finally {
+      this.hostOperations--;
+    }
+  }
+
+  /** Hosts with a job queued or running, or an engine run without a job. */
+  busyHosts(): string[] {
+    return this.d.fleet.hosts.filter((h) => this.isBusy(h)).map((h) => h.fqdn);
+  }
 
   hosts(): HostSummary[] {
     return this.d.fleet.hosts.map((h) => this.summary(h));
@@ -216,7 +254,11 @@ export class EmulatorControl {
    * Returns one host to the fixture's state (its SQL Servers keep their databases). Its shells
    * go first: their commands stop, and a provisioning one of them ran is undone.
    */
-  async resetHost(name: string): Promise<HostSummary> {
+  resetHost(name: string): Promise<HostSummary> {
+    return this.besideOthers(() => this.resetHostNow(name));
+  }
+
+  private async resetHostNow(name: string): Promise<HostSummary> {
     const host = this.d.fleet.host(name);
     if (!host) throw new Error(`no host ${name}`);
     await this.d.shells.closeAll(host.fqdn);
@@ -235,7 +277,11 @@ export class EmulatorControl {
   }
 
   /** Returns every host and every simulated SQL Server to the fixture's state, and starts a new concurrency window. */
-  async resetFleet(): Promise<HostSummary[]> {
+  resetFleet(): Promise<HostSummary[]> {
+    return this.alone('a fleet reset', () => this.resetFleetNow());
+  }
+
+  private async resetFleetNow(): Promise<HostSummary[]> {
     await this.d.shells.closeAll();
     const busy = this.d.fleet.hosts.filter((h) => this.isBusy(h)).map((h) => h.fqdn);
     if (busy.length > 0) throw new BusyError(busy);

@@ -65,6 +65,11 @@ export class HostFeatures {
     return { installed: added, noChangeNeeded: added.length === 0 };
   }
 
+  /** Forgets what was read, after the store's rows were replaced under it (a snapshot restored). */
+  forgetCached(): void {
+    this.cache.clear();
+  }
+
   reset(host: FleetHost): void {
     this.store.forget(host.fqdn);
     this.cache.delete(host.fqdn);

@@ -5,10 +5,12 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { AdminRequestError, BusyError, type EmulatorControl } from '../admin/control';
+import type { SnapshotService } from '../admin/snapshots';
 import type { AccountAuthenticator } from '../fleet/authentication';
 import type { Fleet } from '../fleet/fleet';
 import type { Logger } from '../log';
 import { JobState } from '../storage/jobStore';
+import { snapshotRouter } from './adminSnapshots';
 import { parseBasicToken } from './auth';
 import { passwordMatches } from '../security/passwords';
 import { journalRoute } from './journalRoutes';
@@ -58,7 +60,7 @@ function jobStateOf(q: unknown): JobState | undefined {
   return Number.isInteger(n) && typeof JobState[n] === 'string' ? (n as JobState) : undefined;
 }
 
-export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, control: EmulatorControl, log: Logger): express.Router {
+export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, control: EmulatorControl, log: Logger, snapshots?: SnapshotService): express.Router {
   const r = express.Router();
   r.use(requireAdmin(fleet, accounts));
   r.use(express.json({ limit: '16kb' }));
@@ -68,7 +70,7 @@ export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, contro
       fleet: fleet.name,
       hosts: fleet.hosts.length,
       defaultHost: fleet.defaultHost.fqdn,
-      endpoints: ['GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset', 'GET shells?host=', 'DELETE shells/:id', 'GET clock', 'POST clock', 'GET lockouts', 'DELETE lockouts', 'GET faults', 'POST faults', 'GET faults/:id', 'DELETE faults/:id', 'DELETE faults', 'GET requests?host=&operation=&status=&fault=&since=&limit=', 'GET near-misses?host=&operation=&fault=&kind=&since=&limit='],
+      endpoints: ['GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset', 'GET shells?host=', 'DELETE shells/:id', 'GET clock', 'POST clock', 'GET lockouts', 'DELETE lockouts', 'GET faults', 'POST faults', 'GET faults/:id', 'DELETE faults/:id', 'DELETE faults', 'GET requests?host=&operation=&status=&fault=&since=&limit=', 'GET near-misses?host=&operation=&fault=&kind=&since=&limit=', 'GET snapshots', 'POST snapshots', 'GET snapshots/:name', 'DELETE snapshots/:name', 'POST snapshots/:name/restore', 'GET snapshots/:name/archive'],
     });
   });
   r.get('/hosts', (_req, res) => {
@@ -168,6 +170,7 @@ export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, contro
   r.post('/concurrency/reset', (_req, res) => {
     res.json(control.resetConcurrency());
   });
+  if (snapshots) r.use('/snapshots', snapshotRouter(snapshots));
   r.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     // express.json's own refusals: a body that is not JSON, or too large.
     const status = (err as { status?: unknown; type?: unknown }).status;
