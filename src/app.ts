@@ -44,6 +44,8 @@ import { MessageSecurity } from './security/messageSecurity';
 import { machineLauncher } from './powershell/host/machine';
 import { ShellPlugin } from './shell/plugin';
 import { ShellService } from './shell/shells';
+import { ReplayStore, type ReplayOptions } from './harness/replay';
+import type { Cassette } from './harness/cassette';
 
 export interface EmulatorOptions {
   /** A fixture file, or an already parsed fixture object (validated here). */
@@ -59,6 +61,8 @@ export interface EmulatorOptions {
   readonly stepDelayMs?: number;
   /** How long clients may take over a request (defaults: 120 s, headers 30 s, idle keep-alive 120 s). */
   readonly httpTimeouts?: HttpTimeouts;
+  /** serve --replay: answer from this cassette before the emulator does (harness/replay.ts). */
+  readonly replay?: ReplayOptions & { readonly cassette: Cassette };
 }
 
 let schemaCache: ClassRegistry | undefined;
@@ -179,6 +183,7 @@ export class Emulator {
       // The IPAM provider's namespace exists where the IPAM Server feature is installed.
       namespaceVisible: (host, namespace) => namespace !== IPAM_NAMESPACE || features.hasIpam(host),
       onInternalError: (err, entry) => log.error({ err, ...entry }, 'internal error while handling a request'),
+      replay: opts.replay ? new ReplayStore(opts.replay.cassette, opts.replay) : undefined,
     });
     const control = new EmulatorControl({
       fixture,

@@ -23,6 +23,7 @@ import { get } from './ops/get';
 import { identify } from './ops/identify';
 import { invoke, methodNameOf } from './ops/invoke';
 import type { WsmanPlugin } from './plugin';
+import type { RecordedReplies } from './recorded';
 
 /** Methods that only read: an IPAM user may call them. */
 const READ_ONLY_METHODS = new Set(['geterror']);
@@ -48,6 +49,8 @@ export interface EnvelopeLog {
   faultMessage?: string;
   /** The thumbprint of the certificate a WS-Security signature was made with. */
   signedBy?: string;
+  /** The cassette entry that answered (serve --replay). */
+  replayed?: number;
 }
 
 export type HandlerOutcome =
@@ -73,6 +76,8 @@ export interface HandlerDeps {
   readonly plugins?: readonly WsmanPlugin[];
   /** Whether a namespace exists on a host (root/Microsoft/IPAM only where the IPAM feature is installed). */
   readonly namespaceVisible?: (host: FleetHost, namespace: string) => boolean;
+  /** serve --replay: recorded replies answer before the emulator does. */
+  readonly replay?: RecordedReplies;
 }
 
 const SECURITY_UNDERSTOOD: ReadonlySet<string> = new Set([SECURITY_HEADER]);
@@ -119,6 +124,12 @@ export class WsmanHandler {
         log.signedBy = caller.thumbprint;
       }
       const principal = this.principalOf(input, caller);
+      const replay = this.deps.replay && (isIdentify || principal !== null) ? this.deps.replay.answer({ envelope: req.envelope, host: input.host, authenticated: principal !== null }) : undefined;
+      if (replay) {
+        log.op = 'Replay';
+        log.replayed = replay.entry;
+        return replay.status === 401 ? { kind: 'authenticationRequired', log } : reply(replay.status, replay.body);
+      }
       if (isIdentify) {
         log.op = 'Identify';
         return reply(200, identify(input.host, principal !== null), true);
