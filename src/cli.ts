@@ -7,15 +7,22 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Emulator } from './app';
 import { runProvision } from './cli/provision';
+import { runConform } from './cli/conform';
+import { runRecord } from './cli/record';
+import { CassetteError, readCassette } from './harness/cassette';
 import { UsageError, integerOption } from './cli/usage';
 import { DEFAULT_FIXTURE, FixtureError, loadFixture, withGeneratedHosts } from './config/fixture';
 import { createLogger } from './log';
 
 const USAGE = `Usage: ipam-emulator serve [options]
        ipam-emulator provision [options]   (ipam-emulator provision --help)
+       ipam-emulator record [options]      (ipam-emulator record --help)
+       ipam-emulator conform <cassette>    (ipam-emulator conform --help)
 
 Plays a fleet of Windows Server IPAM hosts behind WS-Management (WinRM).
 "provision" is the twin of Invoke-IpamServerProvisioning, for this emulator or any WinRM host.
+"record" records a client's traffic with a WinRM host through a proxy; "serve --replay" answers
+from the recording; "conform" holds the emulator against it (docs/record-replay.md).
 
 Options:
   --listen <address>    address to bind (default 127.0.0.1)
@@ -30,6 +37,9 @@ Options:
                         also listening on its own port from --hosts-base-port
   --hosts-base-port <p> first of those ports (default: --port + 1000)
   --concurrency <n>     provisioning jobs run at once (default: the fixture's, or 32)
+  --replay <cassette>   answer requests the cassette recorded from it (ipam-emulator record)
+  --on-miss <what>      a request the cassette does not hold: fault (the default: a
+                        WS-Man fault naming it) or emulate (the emulator answers)
   --log-level <level>   trace, debug, info, warn, error (default info)
   -h, --help            show this help
 `;
@@ -49,6 +59,8 @@ async function serve(argv: string[]): Promise<void> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       concurrency: { type: 'string' },
+      replay: { type: 'string' },
+      'on-miss': { type: 'string' },
       'log-level': { type: 'string', default: process.env.IPAM_EMULATOR_LOG_LEVEL ?? 'info' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -73,8 +85,12 @@ async function serve(argv: string[]): Promise<void> {
     if (basePort + hosts - 1 > 65535) throw new UsageError(`--hosts ${hosts} from port ${basePort} runs past port 65535`);
     fixture = withGeneratedHosts(fixture, hosts, basePort);
   }
+  const onMiss = values['on-miss'];
+  if (onMiss !== undefined && onMiss !== 'fault' && onMiss !== 'emulate') throw new UsageError('--on-miss must be fault or emulate');
+  if (onMiss !== undefined && values.replay === undefined) throw new UsageError('--on-miss goes with --replay');
+  const replay = values.replay !== undefined ? { cassette: readCassette(path.resolve(values.replay)), onMiss: onMiss as 'fault' | 'emulate' | undefined } : undefined;
   const log = createLogger(values['log-level']);
-  const emulator = Emulator.create({ fixture, dataDir: path.resolve(values['data-dir']), logger: log, concurrency });
+  const emulator = Emulator.create({ fixture, dataDir: path.resolve(values['data-dir']), logger: log, concurrency, replay });
   await emulator.start(values.listen, port, { httpsPort, tls });
 
   let stopping = false;
@@ -106,6 +122,17 @@ async function main(argv: string[]): Promise<void> {
     case 'provision':
       process.exitCode = await runProvision(rest, { stdout: process.stdout, stderr: process.stderr, isTTY: process.stdout.isTTY === true, env: process.env });
       return;
+    case 'record': {
+      const stopped = new Promise((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      process.exitCode = await runRecord(rest, { stdout: process.stdout, stderr: process.stderr, env: process.env, stopped });
+      return;
+    }
+    case 'conform':
+      process.exitCode = await runConform(rest, { stdout: process.stdout, stderr: process.stderr, env: process.env });
+      return;
     case undefined:
     case '-h':
     case '--help':
@@ -122,7 +149,7 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     process.stderr.write(`ipam-emulator: ${(err as Error).message}\n\n${USAGE}`);
     process.exit(2);
   }
-  if (err instanceof FixtureError) {
+  if (err instanceof FixtureError || err instanceof CassetteError) {
     process.stderr.write(`ipam-emulator: ${err.message}\n`);
     process.exit(2);
   }
