@@ -11,7 +11,10 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { WsmanClient } from '../../src/client/wsmanClient';
-import { BasicAuthenticator, WsmanFaultError } from '../../src/client/transport';
+import { BasicAuthenticator, WsmanAuthError, WsmanFaultError } from '../../src/client/transport';
+import { Emulator } from '../../src/app';
+import type { Fixture } from '../../src/config/fixture';
+import contoso from '../../fixtures/contoso.json';
 import { runRecord, startRecordingProxy, type RecordIo } from '../../src/cli/record';
 import { runConform } from '../../src/cli/conform';
 import { IPAM_SERVER_URI } from '../../src/client/ipam';
@@ -85,6 +88,33 @@ describe('ipam-emulator record: what it refuses before listening', () => {
   });
 });
 
+describe('an https:// target', () => {
+  test('--ca-cert trusts the target\'s certificate (NTLM with channel bindings, not sealed); without it the certificate is refused, clearly', async () => {
+    const target = await startEmulator();
+    try {
+      const ca = path.join(target.dataDir, 'tls', 'cert.pem');
+      const refused = io({ IPAM_TARGET_PASSWORD: 'Passw0rd!' });
+      const args = ['--target', target.httpsUrl, '--target-user', 'Administrator', '--target-authentication', 'negotiate', '--port', '0'];
+      expect(await runRecord([...args, '--out', path.join(tempDir(), 'c.json')], refused)).toBe(1);
+      expect(refused.out()).toMatch(/^ipam-emulator record: cannot reach the target https:\/\/127\.0\.0\.1:\d+\/wsman: cannot reach 127\.0\.0\.1:\d+ \(self-signed certificate\)/);
+
+      const proxy = await startRecordingProxy({ target: target.httpsUrl, targetUser: 'Administrator', targetPassword: 'Passw0rd!', targetAuthentication: 'negotiate', tls: { ca: fs.readFileSync(ca, 'utf8') }, port: 0, logger: pino({ level: 'silent' }) });
+      const client = new WsmanClient({ endpoint: proxy.url, authenticator: new BasicAuthenticator('Administrator', 'Passw0rd!') });
+      try {
+        const [server] = await client.enumerate(IPAM_SERVER_URI);
+        expect(server?.ServerName).toBe('ipam1.contoso.com');
+        expect(proxy.recorder.cassette()).toMatchObject({ target: { url: target.httpsUrl, authentication: 'negotiate' }, entries: [{ reply: { status: 200 } }] });
+        expect(target.logs().some((l) => l.includes('"tls":true') && l.includes('"auth":"Negotiate"') && l.includes('"status":200'))).toBe(true);
+      } finally {
+        client.close();
+        await proxy.stop();
+      }
+    } finally {
+      await target.stop();
+    }
+  });
+});
+
 describe('the recording proxy under bad input', () => {
   test('binds 127.0.0.1 by default; a target that goes away mid-session: the client gets a fault saying so, nothing is recorded, the proxy goes on', async () => {
     const target = await startEmulator();
@@ -111,7 +141,39 @@ describe('the recording proxy under bad input', () => {
     }
   });
 
-  test('a request that is not XML goes to the target, which answers it; it is not recorded; a refused fault is recorded as it was', async () => {
+  test('a request the target refuses (its account locked out meanwhile) is recorded as it was, a 401, and replayed as one', async () => {
+    const fixture = structuredClone(contoso) as Fixture;
+    fixture.policy = { ...fixture.policy, lockout: { threshold: 1, windowMinutes: 10, durationMinutes: 10 } };
+    const target = await startEmulator({ fixture });
+    const proxy = await startRecordingProxy({ target: target.url, targetUser: 'Administrator', targetPassword: 'Passw0rd!', port: 0, logger: pino({ level: 'silent' }) });
+    const client = new WsmanClient({ endpoint: proxy.url, authenticator: new BasicAuthenticator('Administrator', 'Passw0rd!') });
+    try {
+      await client.enumerate(IPAM_SERVER_URI);
+      // Someone else gets the password wrong at the target: one failure locks the account.
+      expect((await post(target.url, IDENTIFY, { Authorization: 'Basic ' + Buffer.from('Administrator:wrong').toString('base64') })).status).toBe(401);
+      expect(await client.enumerate(IPAM_SERVER_URI).catch((e: unknown) => e)).toBeInstanceOf(WsmanAuthError);
+      const cassette = proxy.recorder.cassette();
+      expect(cassette.entries.map((e) => e.reply.status)).toEqual([200, 401]);
+      expect(cassette.entries[1]?.reply.body).toBe('');
+
+      const replay = Emulator.create({ dataDir: tempDir(), logger: pino({ level: 'silent' }), replay: { cassette } });
+      const listener = await replay.start('127.0.0.1', 0, { httpsPort: false });
+      const again = new WsmanClient({ endpoint: listener.url, authenticator: new BasicAuthenticator('Administrator', 'Passw0rd!') });
+      try {
+        expect(await again.enumerate(IPAM_SERVER_URI)).toHaveLength(1);
+        expect(await again.enumerate(IPAM_SERVER_URI).catch((e: unknown) => e)).toBeInstanceOf(WsmanAuthError);
+      } finally {
+        again.close();
+        await replay.stop();
+      }
+    } finally {
+      client.close();
+      await proxy.stop();
+      await target.stop();
+    }
+  });
+
+  test('a request that is not XML goes to the target, which answers it, and is not recorded; a client the proxy refuses never reaches the target', async () => {
     const target = await startEmulator();
     const lines: string[] = [];
     const logger = pino({ level: 'debug' }, new Writable({ write: (c: Buffer, _e, cb) => (lines.push(c.toString()), cb()) }));
