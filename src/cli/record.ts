@@ -242,7 +242,12 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
     secrets: [opts.targetPassword, ...passwordsIn(fixture)],
   });
   // The empty cassette now: a path that cannot be written fails here, not after the first exchange.
-  recorder.flush();
+  try {
+    recorder.flush();
+  } catch (e) {
+    close();
+    throw new UsageError(`--out: cannot write ${opts.out ?? ''} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
   const fleet = new Fleet(fixture);
   const accounts = new AccountAuthenticator();
   const app = createApp({ fleet, accounts, negotiate: new NegotiateAuthenticator(accounts), handler: new RecordingProxy(transport, anonymous, opts.targetUser, recorder, log), log });

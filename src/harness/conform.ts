@@ -7,10 +7,9 @@
  * compared), so a ShellId, an enumeration context or a job id flows from one exchange to the
  * next as it did when recording. A `<redacted>` secret is sent as given (`secret`), or as is.
  */
-import { XmlSyntaxError } from '../xml/parse';
 import { escapeAttr } from '../xml/write';
 import { NS } from '../wsman/namespaces';
-import type { WsmanExchange } from '../client/transport';
+import { WsmanTransportError, type WsmanExchange } from '../client/transport';
 import { decode, mediaTypeOf } from '../http/body';
 import { describeRequest, type Cassette } from './cassette';
 import { compareReplies, type Difference } from './compare';
@@ -25,7 +24,7 @@ export interface ConformSendOptions {
 }
 
 export interface ConformOptions {
-  /** Sends one envelope to the endpoint under test; rejects when it cannot be reached. */
+  /** Sends one envelope to the endpoint under test; rejects with WsmanTransportError when it cannot be reached. */
   readonly send: (envelope: string, opts: ConformSendOptions) => Promise<WsmanExchange>;
   /** Sent where the cassette says <redacted> (e.g. the DatabaseCredential user:password the recording used). */
   readonly secret?: string;
@@ -80,7 +79,8 @@ export async function conform(cassette: Cassette, options: ConformOptions): Prom
     try {
       live = await options.send(xml, { unauthenticated: r.unauthenticated === true, ...(r.userAgent !== undefined ? { userAgent: r.userAgent } : {}) });
     } catch (e) {
-      if (e instanceof XmlSyntaxError) throw e;
+      // The endpoint did not answer (refused, reset, timed out): reported, and the run stops. Anything else is a bug.
+      if (!(e instanceof WsmanTransportError)) throw e;
       const message = e instanceof Error ? e.message : String(e);
       results.push({ ...base, status: { recorded: entry.reply.status, emulator: null }, differences: [], error: message });
       break;

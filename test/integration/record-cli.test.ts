@@ -66,6 +66,18 @@ describe('ipam-emulator record: what it refuses before listening', () => {
     }
   });
 
+  test('a cassette path that cannot be written: exit 2 before listening, naming it', async () => {
+    const target = await startEmulator();
+    try {
+      const out = path.join(tempDir(), 'no-such-dir', 'c.json');
+      const r = io({ IPAM_TARGET_PASSWORD: 'Passw0rd!' });
+      expect(await runRecord(['--target', target.url, '--target-user', 'Administrator', '--out', out, '--port', '0'], r)).toBe(2);
+      expect(r.out()).toContain(`ipam-emulator record: --out: cannot write ${out} (ENOENT)`);
+    } finally {
+      await target.stop();
+    }
+  });
+
   test('usage errors exit 2: no password in the environment, an existing cassette, credentials in the URL, a bad scheme', async () => {
     const dir = tempDir();
     const existing = path.join(dir, 'kept.json');
@@ -191,6 +203,30 @@ describe('the recording proxy under bad input', () => {
       await proxy.stop();
       await target.stop();
     }
+  });
+});
+
+describe('ipam-emulator conform against an endpoint that does not answer', () => {
+  test('exit 1: the first request is reported not sent, and the run stops there', async () => {
+    const target = await startEmulator();
+    const proxy = await startRecordingProxy({ target: target.url, targetUser: 'Administrator', targetPassword: 'Passw0rd!', port: 0, logger: pino({ level: 'silent' }) });
+    const file = path.join(tempDir(), 'c.json');
+    try {
+      const client = new WsmanClient({ endpoint: proxy.url, authenticator: new BasicAuthenticator('Administrator', 'Passw0rd!') });
+      await client.enumerate(IPAM_SERVER_URI);
+      await client.enumerate(IPAM_SERVER_URI);
+      client.close();
+    } finally {
+      await proxy.stop();
+      await target.stop();
+    }
+    fs.writeFileSync(file, JSON.stringify(proxy.recorder.cassette()));
+    const port = await closedPort();
+    const r = io({ IPAM_PASSWORD: 'Passw0rd!' });
+    expect(await runConform([file, '--endpoint', `http://127.0.0.1:${port}/wsman`, '--user', 'Administrator', '--json'], r)).toBe(1);
+    const report = JSON.parse(r.out()) as { sent: number; entries: number; results: Array<{ entry: number; error?: string }> };
+    expect(report).toMatchObject({ sent: 0, entries: 2 });
+    expect(report.results).toEqual([expect.objectContaining({ entry: 0, error: expect.stringMatching(/^cannot reach 127\.0\.0\.1:\d+ \(.*ECONNREFUSED/) })]);
   });
 });
 
