@@ -53,6 +53,8 @@ import { LockoutTracker } from './fleet/lockout';
 import { TimingModel } from './harness/timing';
 import { FaultRegistry } from './harness/faults';
 import type http from 'node:http';
+import { ReplayStore, type ReplayOptions } from './harness/replay';
+import type { Cassette } from './harness/cassette';
 
 export interface EmulatorOptions {
   /** A fixture file, or an already parsed fixture object (validated here). */
@@ -79,6 +81,8 @@ export interface EmulatorOptions {
    * hold no state yet, and the archive must be of this fleet's hosts (docs/snapshots.md).
    */
   readonly restore?: string;
+  /** serve --replay: answer from this cassette before the emulator does (harness/replay.ts). */
+  readonly replay?: ReplayOptions & { readonly cassette: Cassette };
 }
 
 let schemaCache: ClassRegistry | undefined;
@@ -250,6 +254,8 @@ export class Emulator {
       namespaceVisible: (host, namespace) => namespace !== IPAM_NAMESPACE || features.hasIpam(host),
       onInternalError: (err, entry) => log.error({ err, ...entry, journal: undefined }, 'internal error while handling a request'),
       journal: journal.enabled,
+      // serve --replay: its identifiers and dates from the emulator's harness; a miss is a near miss in the journal.
+      replay: opts.replay ? new ReplayStore(opts.replay.cassette, { ...opts.replay, harness }) : undefined,
     });
     const control = new EmulatorControl({
       fixture,

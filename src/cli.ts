@@ -7,6 +7,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Emulator } from './app';
 import { runProvision } from './cli/provision';
+import { runConform } from './cli/conform';
+import { runRecord } from './cli/record';
+import { CassetteError, readCassette } from './harness/cassette';
 import { UsageError, integerOption } from './cli/usage';
 import { DEFAULT_FIXTURE, FixtureError, loadFixture, withGeneratedHosts } from './config/fixture';
 import { MAX_JOURNAL_SIZE } from './harness/journal';
@@ -16,9 +19,13 @@ import { SnapshotRestoreError } from './storage/snapshots/restore';
 
 const USAGE = `Usage: ipam-emulator serve [options]
        ipam-emulator provision [options]   (ipam-emulator provision --help)
+       ipam-emulator record [options]      (ipam-emulator record --help)
+       ipam-emulator conform <cassette>    (ipam-emulator conform --help)
 
 Plays a fleet of Windows Server IPAM hosts behind WS-Management (WinRM).
 "provision" is the twin of Invoke-IpamServerProvisioning, for this emulator or any WinRM host.
+"record" records a client's traffic with a WinRM host through a proxy; "serve --replay" answers
+from the recording; "conform" holds the emulator against it (docs/record-replay.md).
 
 Options:
   --listen <address>    address to bind (default 127.0.0.1)
@@ -42,6 +49,9 @@ Options:
                         /_emulator/requests); 0 turns it off (default 10000)
   --restore <file>      start from a snapshot archive (GET /_emulator/snapshots/<name>/archive);
                         the data dir must hold no state yet (docs/snapshots.md)
+  --replay <cassette>   answer requests the cassette recorded from it (ipam-emulator record)
+  --on-miss <what>      a request the cassette does not hold: fault (the default: a
+                        WS-Man fault naming it) or emulate (the emulator answers)
   --log-level <level>   trace, debug, info, warn, error (default info)
   -h, --help            show this help
 `;
@@ -65,6 +75,8 @@ async function serve(argv: string[]): Promise<void> {
       clock: { type: 'string' },
       'journal-size': { type: 'string' },
       restore: { type: 'string' },
+      replay: { type: 'string' },
+      'on-miss': { type: 'string' },
       'log-level': { type: 'string', default: process.env.IPAM_EMULATOR_LOG_LEVEL ?? 'info' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -97,9 +109,13 @@ async function serve(argv: string[]): Promise<void> {
     if (basePort + hosts - 1 > 65535) throw new UsageError(`--hosts ${hosts} from port ${basePort} runs past port 65535`);
     fixture = withGeneratedHosts(fixture, hosts, basePort);
   }
+  const onMiss = values['on-miss'];
+  if (onMiss !== undefined && onMiss !== 'fault' && onMiss !== 'emulate') throw new UsageError('--on-miss must be fault or emulate');
+  if (onMiss !== undefined && values.replay === undefined) throw new UsageError('--on-miss goes with --replay');
+  const replay = values.replay !== undefined ? { cassette: readCassette(path.resolve(values.replay)), onMiss: onMiss as 'fault' | 'emulate' | undefined } : undefined;
   const log = createLogger(values['log-level']);
   const restore = values.restore !== undefined ? path.resolve(values.restore) : undefined;
-  const emulator = Emulator.create({ fixture, dataDir: path.resolve(values['data-dir']), logger: log, concurrency, seed, clock, journalSize, restore });
+  const emulator = Emulator.create({ fixture, dataDir: path.resolve(values['data-dir']), logger: log, concurrency, seed, clock, journalSize, restore, replay });
   if (seed !== undefined || clock.virtual) log.info({ seed, clock: clock.virtual ? `virtual at ${clock.date().toISOString()}` : 'system' }, 'harness settings');
   await emulator.start(values.listen, port, { httpsPort, tls });
 
@@ -132,6 +148,17 @@ async function main(argv: string[]): Promise<void> {
     case 'provision':
       process.exitCode = await runProvision(rest, { stdout: process.stdout, stderr: process.stderr, isTTY: process.stdout.isTTY === true, env: process.env });
       return;
+    case 'record': {
+      const stopped = new Promise((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      process.exitCode = await runRecord(rest, { stdout: process.stdout, stderr: process.stderr, env: process.env, stopped });
+      return;
+    }
+    case 'conform':
+      process.exitCode = await runConform(rest, { stdout: process.stdout, stderr: process.stderr, env: process.env });
+      return;
     case undefined:
     case '-h':
     case '--help':
@@ -148,7 +175,7 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     process.stderr.write(`ipam-emulator: ${(err as Error).message}\n\n${USAGE}`);
     process.exit(2);
   }
-  if (err instanceof FixtureError || err instanceof SnapshotRestoreError) {
+  if (err instanceof FixtureError || err instanceof SnapshotRestoreError || err instanceof CassetteError) {
     process.stderr.write(`ipam-emulator: ${err.message}\n`);
     process.exit(2);
   }

@@ -111,6 +111,16 @@ export interface WsmanReply {
   readonly envelope: XmlElement;
 }
 
+/** A reply as the server gave it (unsealed): see WsmanTransport.exchange. */
+export interface WsmanExchange {
+  readonly status: number;
+  /** The Content-Type of the (unsealed) body; '' when none was sent. */
+  readonly contentType: string;
+  readonly body: Buffer;
+  /** The WWW-Authenticate values of a 401. */
+  readonly challenges: readonly string[];
+}
+
 export class WsmanTransportError extends Error {
   override readonly name = 'WsmanTransportError';
   constructor(
@@ -168,12 +178,32 @@ export class WsmanTransport {
   }
 
   async post(envelope: string, opts: PostOptions = {}): Promise<WsmanReply> {
+    const res = await this.exchangeRaw(envelope, opts);
+    if (res.status === 401) {
+      const auth = opts.anonymous ? undefined : this.options.authenticator;
+      const who = auth ? `the credentials of ${auth.userName} (${auth.scheme})` : 'a request without credentials';
+      const offered = res.challenges.length ? ` The server offers: ${res.challenges.map((c) => c.split(/\s/)[0]).join(', ')}.` : '';
+      throw new WsmanAuthError(`Access is denied: ${this.authority} refused ${who}.${offered}`, res.challenges);
+    }
+    return this.interpret(res);
+  }
+
+  /**
+   * One request, authenticated (every leg) and opened (a sealed reply unsealed), with the reply
+   * as the server gave it: any status, a fault, a 401 after the authenticator gave up, a body
+   * that is not SOAP. What a recording proxy needs; `post` reads the same exchange as WS-Man.
+   */
+  async exchange(envelope: string, opts: PostOptions = {}): Promise<WsmanExchange> {
+    const res = await this.exchangeRaw(envelope, opts);
+    return { status: res.status, contentType: res.headers['content-type'] ?? '', body: res.body, challenges: res.challenges };
+  }
+
+  private async exchangeRaw(envelope: string, opts: PostOptions): Promise<RawReply> {
     const auth = opts.anonymous ? undefined : this.options.authenticator;
     const deadline = Date.now() + (opts.timeoutMs ?? this.timeoutMs);
     const body = Buffer.from(envelope, 'utf8');
-    let challenges: string[] = [];
     let nextLeg: string | undefined;
-    for (let leg = 0; leg < MAX_AUTH_LEGS; leg++) {
+    for (let leg = 0; ; leg++) {
       const res = await this.send(opts, deadline, async (exchange) => {
         const authorization = !auth ? undefined : leg === 0 ? await auth.authorize(exchange) : nextLeg;
         const wire = auth?.wrapBody ? auth.wrapBody(body, exchange) : { body, contentType: SOAP_CONTENT_TYPE };
@@ -182,15 +212,11 @@ export class WsmanTransport {
       if (res.status !== 401) {
         // Any reply but 401 ends the handshake (a fault too): Negotiate reads its last token from it.
         auth?.onSuccess?.(res.headers, res.exchange);
-        return this.interpret(this.unwrap(res, auth));
+        return this.unwrap(res, auth);
       }
-      challenges = res.challenges;
-      nextLeg = auth ? await auth.onChallenge(challenges, res.exchange) : undefined;
-      if (nextLeg === undefined) break;
+      nextLeg = auth ? await auth.onChallenge(res.challenges, res.exchange) : undefined;
+      if (nextLeg === undefined || leg + 1 >= MAX_AUTH_LEGS) return res;
     }
-    const who = auth ? `the credentials of ${auth.userName} (${auth.scheme})` : 'a request without credentials';
-    const offered = challenges.length ? ` The server offers: ${challenges.map((c) => c.split(/\s/)[0]).join(', ')}.` : '';
-    throw new WsmanAuthError(`Access is denied: ${this.authority} refused ${who}.${offered}`, challenges);
   }
 
   /** Closes the kept-alive sockets. */

@@ -31,7 +31,7 @@ export const JOURNAL_OPERATIONS: readonly string[] = [
   'Step',
 ];
 
-const NEAR_MISS_KINDS: readonly NearMissKind[] = ['resourceUri', 'action', 'selector', 'parameter'];
+const NEAR_MISS_KINDS: readonly NearMissKind[] = ['resourceUri', 'action', 'selector', 'parameter', 'replay'];
 
 export const REQUEST_FILTERS = ['host', 'operation', 'status', 'fault', 'since', 'limit'] as const;
 export const NEAR_MISS_FILTERS = ['host', 'operation', 'fault', 'kind', 'since', 'limit'] as const;

@@ -6,7 +6,8 @@
  */
 
 /** What part of the request named something unknown. */
-export type NearMissKind = 'resourceUri' | 'action' | 'selector' | 'parameter';
+/** `replay`: serve --replay's cassette holds no reply for the request (harness/replay.ts). */
+export type NearMissKind = 'resourceUri' | 'action' | 'selector' | 'parameter' | 'replay';
 
 export interface NearMissSuggestion {
   readonly kind: NearMissKind;

@@ -77,7 +77,8 @@ export interface AppDeps {
   readonly fleet: Fleet;
   readonly accounts: AccountAuthenticator;
   readonly negotiate: NegotiateAuthenticator;
-  readonly handler: WsmanHandler;
+  /** The emulator's handler, or another that answers envelopes (the recording proxy, cli/record.ts). */
+  readonly handler: Pick<WsmanHandler, 'handle'>;
   readonly log: Logger;
   /** The admin API, mounted at /_emulator. */
   readonly admin?: express.Router;

@@ -28,6 +28,7 @@ import type { WsmanPlugin } from './plugin';
 import type { RequestFacts } from '../harness/journal';
 import { nearMissesOf } from './nearMiss';
 import { describeRequest, scrub } from './requestFacts';
+import type { RecordedReplies } from './recorded';
 
 /** Methods that only read: an IPAM user may call them. */
 const READ_ONLY_METHODS = new Set(['geterror']);
@@ -57,6 +58,8 @@ export interface EnvelopeLog {
   faultRule?: string;
   /** For the request journal only, never logged: selectors, parameters (secrets redacted), near misses. */
   journal?: RequestFacts;
+  /** The cassette entry that answered (serve --replay). */
+  replayed?: number;
 }
 
 export type HandlerOutcome =
@@ -92,6 +95,8 @@ export interface HandlerDeps {
   readonly faults?: FaultRegistry;
   /** Describe each request for the request journal (log.journal). */
   readonly journal?: boolean;
+  /** serve --replay: recorded replies answer before the emulator does. */
+  readonly replay?: RecordedReplies;
 }
 
 const SECURITY_UNDERSTOOD: ReadonlySet<string> = new Set([SECURITY_HEADER]);
@@ -148,6 +153,18 @@ export class WsmanHandler {
       const fired = this.injected(req, input, principal, isIdentify, log);
       if (fired && 'httpStatus' in fired.effect) return { kind: 'httpStatus', status: fired.effect.httpStatus.status, log };
       if (fired) transportFault = fired;
+      // serve --replay: a recorded reply answers before the emulator does; a miss is a near miss in the journal.
+      const replay = this.deps.replay?.answer({
+        envelope: req.envelope,
+        host: input.host,
+        authenticated: principal !== null,
+        noteMiss: (miss) => (log.journal = { nearMisses: [...(log.journal?.nearMisses ?? []), miss] }),
+      });
+      if (replay) {
+        log.op = 'Replay';
+        log.replayed = replay.entry;
+        return replay.status === 401 ? { kind: 'authenticationRequired', log } : reply(replay.status, replay.body);
+      }
       if (isIdentify) {
         log.op = 'Identify';
         return reply(200, identify(input.host, principal !== null), true);
@@ -201,7 +218,9 @@ export class WsmanHandler {
       visible: visible ? (ns) => visible(host, ns) : () => true,
       plugins: [...this.plugins.values()],
     });
-    log.journal = nearMisses.length > 0 ? { ...facts, nearMisses } : facts;
+    // A replay miss (noted while the request was served) comes first.
+    const all = [...(log.journal?.nearMisses ?? []), ...nearMisses];
+    log.journal = all.length > 0 ? { ...facts, nearMisses: all } : facts;
   }
 
   /**
