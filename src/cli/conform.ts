@@ -14,7 +14,7 @@ import { DEFAULT_FIXTURE, FixtureError, loadFixture, type Fixture } from '../con
 import { CassetteError, readCassette } from '../harness/cassette';
 import { conform, formatReport, type ConformReport } from '../harness/conform';
 import { createLogger } from '../log';
-import { UsageError } from './usage';
+import { tlsOptions, UsageError } from './usage';
 
 export const CONFORM_USAGE = `Usage: ipam-emulator conform <cassette.json> [options]
 
@@ -88,15 +88,7 @@ function parse(argv: string[], env: ConformIo['env']) {
     secret = env[values['secret-env']];
     if (secret === undefined) throw new UsageError(`--secret-env: the environment variable ${values['secret-env']} is not set`);
   }
-  if (values['ca-cert'] !== undefined && values['skip-ca-check']) throw new UsageError('give --ca-cert or --skip-ca-check, not both');
-  let ca: string | undefined;
-  if (values['ca-cert'] !== undefined) {
-    try {
-      ca = fs.readFileSync(values['ca-cert'], 'utf8');
-    } catch (e) {
-      throw new UsageError(`--ca-cert: cannot read ${values['ca-cert']} (${(e as Error).message})`);
-    }
-  }
+  const tls = tlsOptions(values);
   return {
     cassette: positionals[0] as string,
     endpoint: values.endpoint,
@@ -105,7 +97,7 @@ function parse(argv: string[], env: ConformIo['env']) {
     user: values.user,
     password,
     authentication: authentication as 'basic' | 'negotiate',
-    tls: { ca, rejectUnauthorized: !values['skip-ca-check'] },
+    tls,
     secret,
     json: values.json,
     report: values.report,

@@ -8,7 +8,6 @@
  * better given through IPAM_PASSWORD / IPAM_DATABASE_CREDENTIAL, because a
  * command line is visible to every local user (ps, /proc/<pid>/cmdline).
  */
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runAcrossSessions } from '../client/fanout';
 import {
@@ -26,7 +25,7 @@ import { NegotiateAuthenticator } from '../client/negotiate';
 import { BasicAuthenticator, WsmanFaultError, type CimErrorDetail } from '../client/transport';
 import { WsmanClient } from '../client/wsmanClient';
 import { createReporter, type HostReport, type ProvisionIo } from './provisionOutput';
-import { UsageError, integerOption } from './usage';
+import { UsageError, integerOption, tlsOptions } from './usage';
 
 export type { ProvisionIo };
 
@@ -164,15 +163,7 @@ function parse(argv: string[], io: ProvisionIo) {
   const authentication = choice('authentication', values.authentication, { basic: 'basic', negotiate: 'negotiate' } as const) ?? 'basic';
   const encryption = choice('encryption', values.encryption, { auto: 'auto', always: 'always', never: 'never' } as const);
   if (encryption !== undefined && authentication !== 'negotiate') throw new UsageError('--encryption goes with --authentication negotiate');
-  if (values['ca-cert'] !== undefined && values['skip-ca-check']) throw new UsageError('give --ca-cert or --skip-ca-check, not both');
-  let ca: string | undefined;
-  if (values['ca-cert'] !== undefined) {
-    try {
-      ca = fs.readFileSync(values['ca-cert'], 'utf8');
-    } catch (e) {
-      throw new UsageError(`--ca-cert: cannot read ${values['ca-cert']} (${(e as Error).message})`);
-    }
-  }
+  const tls = tlsOptions(values);
   if (values.endpoint !== undefined && !/^https?:\/\//i.test(values.endpoint)) throw new UsageError('--endpoint must be an http:// or https:// URL');
   if (values.wait && !values['as-job']) throw new UsageError('--wait goes with --as-job');
   const user = values.user;
@@ -209,7 +200,7 @@ function parse(argv: string[], io: ProvisionIo) {
     password,
     authentication,
     encryption,
-    tls: { ca, rejectUnauthorized: !values['skip-ca-check'] },
+    tls,
     throttleLimit: integerOption('throttle-limit', values['throttle-limit'], 0, 100000),
     operationTimeoutMs: timeoutSeconds === undefined ? undefined : Math.round(timeoutSeconds * 1000),
     asJob: values['as-job'],

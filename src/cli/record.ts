@@ -31,7 +31,7 @@ import { WsmanFault } from '../wsman/faults';
 import type { EnvelopeLog, HandlerOutcome, IncomingEnvelope } from '../wsman/handler';
 import { NS } from '../wsman/namespaces';
 import { writeFault } from '../wsman/reply';
-import { UsageError } from './usage';
+import { tlsOptions, UsageError } from './usage';
 
 export const RECORD_USAGE = `Usage: ipam-emulator record --target <url> --target-user <name> --out <cassette.json> [options]
 
@@ -302,15 +302,7 @@ function parse(argv: string[], env: RecordIo['env']): RecordingProxyOptions & { 
   const variable = values['target-password-env'] ?? 'IPAM_TARGET_PASSWORD';
   const password = env[variable];
   if (password === undefined) throw new UsageError(`give the target's password in the environment variable ${variable}`);
-  if (values['ca-cert'] !== undefined && values['skip-ca-check']) throw new UsageError('give --ca-cert or --skip-ca-check, not both');
-  let ca: string | undefined;
-  if (values['ca-cert'] !== undefined) {
-    try {
-      ca = fs.readFileSync(values['ca-cert'], 'utf8');
-    } catch (e) {
-      throw new UsageError(`--ca-cert: cannot read ${values['ca-cert']} (${(e as Error).message})`);
-    }
-  }
+  const tls = tlsOptions(values);
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port must be a TCP port number, not '${values.port}'`);
   const out = path.resolve(values.out);
@@ -320,7 +312,7 @@ function parse(argv: string[], env: RecordIo['env']): RecordingProxyOptions & { 
     targetUser: values['target-user'],
     targetPassword: password,
     targetAuthentication: authentication,
-    tls: { ca, rejectUnauthorized: !values['skip-ca-check'] },
+    tls,
     fixture: values.fixture ? path.resolve(values.fixture) : undefined,
     listen: values.listen,
     port,

@@ -64,6 +64,7 @@ export interface RequestRecord {
   messageId?: string;
   fault?: string;
   faultMessage?: string;
+  /** The thumbprint of the certificate a WS-Security signature was made with. */
   signedBy?: string;
   /** The id of the fault injection rule that fired on this request, if any (harness/faults.ts). */
   faultRule?: string;

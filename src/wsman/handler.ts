@@ -25,9 +25,9 @@ import { get } from './ops/get';
 import { identify } from './ops/identify';
 import { invoke, methodNameOf } from './ops/invoke';
 import type { WsmanPlugin } from './plugin';
-import type { RequestFacts } from '../harness/journal';
+import type { RequestRecord } from '../harness/journal';
 import { nearMissesOf } from './nearMiss';
-import { describeRequest, scrub } from './requestFacts';
+import { CIM_OPERATIONS, describeRequest, scrub } from './requestFacts';
 import type { RecordedReplies } from './recorded';
 
 /** Methods that only read: an IPAM user may call them. */
@@ -45,22 +45,11 @@ export interface IncomingEnvelope {
   readonly measure: (s: string) => number;
 }
 
-export interface EnvelopeLog {
-  op?: string;
-  action?: string;
-  resourceUri?: string;
-  messageId?: string;
-  fault?: string;
-  faultMessage?: string;
-  /** The thumbprint of the certificate a WS-Security signature was made with. */
-  signedBy?: string;
-  /** The id of the fault injection rule that fired on this request (docs/faults.md); the journal shows it. */
-  faultRule?: string;
-  /** For the request journal only, never logged: selectors, parameters (secrets redacted), near misses. */
-  journal?: RequestFacts;
+/** What the handler adds to the request's one record (harness/journal.ts RequestRecord): its log line and journal entry. */
+export type EnvelopeLog = Pick<RequestRecord, 'op' | 'action' | 'resourceUri' | 'messageId' | 'fault' | 'faultMessage' | 'signedBy' | 'faultRule' | 'journal'> & {
   /** The cassette entry that answered (serve --replay). */
   replayed?: number;
-}
+};
 
 export type HandlerOutcome =
   | {
@@ -375,19 +364,9 @@ export function hostDownFault(fqdn: string): WsmanFault {
   return new WsmanFault('DestinationUnreachable', { extra: `The host ${fqdn} is down (a hostDown fault injection rule).` });
 }
 
-const OPERATIONS: ReadonlyMap<string, string> = new Map([
-  [ACTION.get, 'Get'],
-  [ACTION.put, 'Put'],
-  [ACTION.create, 'Create'],
-  [ACTION.delete, 'Delete'],
-  [ACTION.enumerate, 'Enumerate'],
-  [ACTION.pull, 'Pull'],
-  [ACTION.release, 'Release'],
-]);
-
 /** The operation an Action names, as fault rules name it: Get, Enumerate…, the shell's Command, Send, Receive, Signal. */
 export function operationOf(action: string): string | undefined {
-  const known = OPERATIONS.get(action);
+  const known = CIM_OPERATIONS.get(action);
   if (known) return known;
   const shell = /\/windows\/shell\/(Command|Send|Receive|Signal)$/.exec(action);
   return shell?.[1];

@@ -22,7 +22,7 @@ export const REDACTED = '<redacted>';
 const SECRET_NAME = /password|passwd|passphrase|credential|secret|hmac|privatekey|apikey|token/i;
 
 /** The WS-Transfer, WS-Enumeration and WS-Eventing Actions a CIM class answers to, by operation. */
-const CIM_OPERATIONS: ReadonlyMap<string, string> = new Map([
+export const CIM_OPERATIONS: ReadonlyMap<string, string> = new Map([
   [ACTION.get, 'Get'],
   [ACTION.put, 'Put'],
   [ACTION.create, 'Create'],

@@ -3,7 +3,7 @@
  * happens when one is missing: with REQUIRE_INTEROP=1 (CI) the suite fails and
  * names the Debian package to install; otherwise it is skipped, loudly.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -81,4 +81,16 @@ export function requireOrSkip(name: string, available: boolean, missing: readonl
   );
   // Skipped, not passed: the client is absent and REQUIRE_INTEROP is not set (warned above).
   return describe.skip;
+}
+
+/** Runs a pytest file with `python` (quiet, no cache, no bytecode): its exit code and output, never a rejection. */
+export function runPytest(python: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      python,
+      ['-B', '-m', 'pytest', '-p', 'no:cacheprovider', '-q', ...args],
+      { timeout: 100_000, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env } },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, output: `${stdout}\n${stderr}` }),
+    );
+  });
 }

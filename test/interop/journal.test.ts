@@ -2,27 +2,15 @@
  * The pytest harness of docs/journal.md (test/interop/journal/test_journal.py), run with
  * pywinrm against a real emulator: shell operations, a near miss, a refused logon, a bad filter.
  */
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { startEmulator, type TestEmulator } from '../support/emulator';
-import { havePythonModule, requireOrSkip } from './clients';
+import { havePythonModule, requireOrSkip, runPytest } from './clients';
 
 jest.setTimeout(120_000);
 
 const PYTHON = 'python3';
 const TESTS = path.join(__dirname, 'journal', 'test_journal.py');
 const missing = ['winrm', 'pytest', 'requests'].filter((m) => !havePythonModule(PYTHON, m)).map((m) => `python module ${m}`);
-
-function pytest(url: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      PYTHON,
-      ['-B', '-m', 'pytest', '-p', 'no:cacheprovider', '-q', TESTS],
-      { timeout: 100_000, env: { ...process.env, EMULATOR_URL: url, PYTHONDONTWRITEBYTECODE: '1' } },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, output: `${stdout}\n${stderr}` }),
-    );
-  });
-}
 
 requireOrSkip('pywinrm', missing.length === 0, missing)('the journal from pytest and pywinrm (docs/journal.md)', () => {
   let emu: TestEmulator;
@@ -32,7 +20,7 @@ requireOrSkip('pywinrm', missing.length === 0, missing)('the journal from pytest
   afterAll(() => emu.stop());
 
   test('the example checks pass', async () => {
-    const r = await pytest(emu.url);
+    const r = await runPytest(PYTHON, [TESTS], { EMULATOR_URL: emu.url });
     expect({ code: r.code, output: r.output.slice(-3000) }).toMatchObject({ code: 0 });
     expect(r.output).toMatch(/\b4 passed\b/);
     expect(emu.logs().join('\n')).not.toContain('Wr0ng-Pytest-Passw0rd');

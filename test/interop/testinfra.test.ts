@@ -5,11 +5,10 @@
  * user's pytest file (testinfra/test_ipam_host.py); the CIM door then reads back what
  * they provisioned.
  */
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { startEmulator, type TestEmulator } from '../support/emulator';
 import { ACTION, NS, WMI, bodyOf, call, child, itemsOf, propsOf } from '../support/soap';
-import { havePythonModule, requireOrSkip } from './clients';
+import { havePythonModule, requireOrSkip, runPytest } from './clients';
 
 jest.setTimeout(120_000);
 
@@ -19,15 +18,7 @@ const CHECKS = path.join(__dirname, 'testinfra', 'test_ipam_host.py');
 const missing = [...(havePythonModule(PYTHON, 'testinfra') ? [] : ['python module testinfra (pytest-testinfra)']), ...(havePythonModule(PYTHON, 'winrm') ? [] : ['python module winrm (pywinrm)'])];
 
 function pytest(port: number): Promise<{ code: number; output: string }> {
-  const hosts = `winrm://Administrator:Passw0rd!@127.0.0.1:${port}?no_ssl=true&no_verify_ssl=true`;
-  return new Promise((resolve) => {
-    execFile(
-      PYTHON,
-      ['-B', '-m', 'pytest', '-p', 'no:cacheprovider', '-q', `--hosts=${hosts}`, CHECKS],
-      { timeout: 100_000, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, output: `${stdout}\n${stderr}` }),
-    );
-  });
+  return runPytest(PYTHON, [`--hosts=winrm://Administrator:Passw0rd!@127.0.0.1:${port}?no_ssl=true&no_verify_ssl=true`, CHECKS]);
 }
 
 requireOrSkip('testinfra', missing.length === 0, missing)('pytest-testinfra over winrm (NTLM, sealed)', () => {
