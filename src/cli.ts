@@ -13,7 +13,7 @@ import { CassetteError, readCassette } from './harness/cassette';
 import { UsageError, integerOption } from './cli/usage';
 import { DEFAULT_FIXTURE, FixtureError, loadFixture, withGeneratedHosts } from './config/fixture';
 import { MAX_JOURNAL_SIZE } from './harness/journal';
-import { createLogger } from './log';
+import { abandonLog, createLogger, drainLog } from './log';
 import { parseClockOption } from './harness';
 import { SnapshotRestoreError } from './storage/snapshots/restore';
 
@@ -120,23 +120,54 @@ async function serve(argv: string[]): Promise<void> {
   await emulator.start(values.listen, port, { httpsPort, tls });
 
   let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
+  const stop = (signal: NodeJS.Signals): void => {
+    // A second signal ends the process at once, as that signal does by default.
+    if (stopping) dieBy(log, signal);
     stopping = true;
+    // Whatever holds the stop up (a client that will not let go, a log pipe nobody reads), the
+    // process is gone within the grace period: a harness's teardown must never hang on it.
+    setTimeout(() => {
+      log.error({ graceMs: STOP_GRACE_MS }, 'the stop took longer than its grace period');
+      dieBy(log, signal);
+    }, STOP_GRACE_MS).unref();
     log.info({ signal }, 'shutting down');
     emulator
       .stop()
-      .then(() => {
-        log.info('stopped');
-        log.flush(() => process.exit(0));
-      })
-      .catch((err: unknown) => {
-        log.error({ err }, 'error while stopping');
-        log.flush(() => process.exit(1));
-      });
+      .then(() => exitAfterFlush(log, signal, 0))
+      .catch((err: unknown) => exitAfterFlush(log, signal, 1, err));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** How long `serve` may take to stop after SIGINT or SIGTERM before it is ended anyway. */
+const STOP_GRACE_MS = 10_000;
+/** How long the last log lines may take to drain; stdout may be a pipe nobody reads any more. */
+const FLUSH_GRACE_MS = 1_000;
+
+/** Logs how the stop ended, lets the log drain for a moment at most, and exits. */
+function exitAfterFlush(log: ReturnType<typeof createLogger>, signal: NodeJS.Signals, code: number, err?: unknown): void {
+  if (err === undefined) log.info('stopped');
+  else log.error({ err }, 'error while stopping');
+  void drainLog(log, FLUSH_GRACE_MS).then((drained) => {
+    if (drained) process.exit(code);
+    // A write to stdout is stuck in the thread pool (a full pipe), and Node's exit waits for that
+    // thread: only the signal's default action ends the process now.
+    dieBy(log, signal);
+  });
+}
+
+/**
+ * Ends the process as `signal` does by default (exit status 128 + its number to a shell), without
+ * Node's exit path: that flushes the log to stdout and joins the thread pool, either of which can wait
+ * for ever on a pipe nobody reads.
+ */
+function dieBy(log: ReturnType<typeof createLogger>, signal: NodeJS.Signals): never {
+  abandonLog(log);
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
+  // The signal is delivered before kill returns to a single-threaded caller; should it not be, exit.
+  return process.exit(signal === 'SIGINT' ? 130 : 143);
 }
 
 

@@ -7,8 +7,21 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
+/** The part of pino's stdout destination (sonic-boom) that can hold an exit up. */
+interface Drainable {
+  flushSync(): void;
+  write(chunk: string): boolean;
+  end(): void;
+}
+
+/** The stdout destinations of the loggers made here, so drainLog can give up on one. */
+const destinations = new WeakMap<Logger, Drainable>();
+/** Loggers whose stdout is a broken pipe. */
+const broken = new WeakSet<Logger>();
+
 export function createLogger(level: string = process.env.IPAM_EMULATOR_LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {
-  return pino(
+  const dest = destination ?? pino.destination({ dest: 1, sync: false });
+  const logger = pino(
     {
       level,
       base: { name: 'ipam-emulator' },
@@ -17,6 +30,41 @@ export function createLogger(level: string = process.env.IPAM_EMULATOR_LOG_LEVEL
         censor: '[redacted]',
       },
     },
-    destination ?? pino.destination({ dest: 1, sync: false }),
+    dest,
   );
+  if (!destination) {
+    destinations.set(logger, dest as unknown as Drainable);
+    // pino stops writing to a broken pipe (EPIPE); drainLog must then not wait for what can never be written.
+    (dest as unknown as NodeJS.EventEmitter).on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') broken.add(logger);
+    });
+  }
+  return logger;
+}
+
+/**
+ * Lets the log drain for `ms` at most, then stops writing it. Stdout may be a pipe nobody reads any
+ * more (`serve | head`, a test runner's pipe it stopped reading): pino's flush at exit is a synchronous
+ * write that would wait on such a pipe, or retry a broken one, for ever. Call it just before exiting.
+ * False when a write was still stuck at the end (the pipe is full).
+ */
+export async function drainLog(log: Logger, ms: number): Promise<boolean> {
+  const dest = destinations.get(log);
+  // sonic-boom's own state: a write in flight (`_writing`) and bytes not yet written (`_len`).
+  const state = (dest ?? {}) as { _writing?: boolean; _len?: number };
+  const pending = (): boolean => !broken.has(log) && (state._writing === true || (state._len ?? 0) > 0);
+  const until = Date.now() + ms;
+  while (pending() && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+  const drained = !pending();
+  abandonLog(log);
+  return drained;
+}
+
+/** Stops writing the log to stdout and drops what is left, so an exit right now cannot wait on stdout. */
+export function abandonLog(log: Logger): void {
+  const dest = destinations.get(log);
+  if (!dest) return;
+  dest.flushSync = () => undefined;
+  dest.write = () => true;
+  dest.end = () => undefined;
 }

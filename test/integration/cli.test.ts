@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { IDENTIFY, post } from '../support/soap';
+import { ADMIN, IDENTIFY, post } from '../support/soap';
 import { tempDir } from '../support/emulator';
 
 const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -45,6 +45,27 @@ test('serve listens on 127.0.0.1, answers, and stops cleanly on SIGTERM and SIGI
     expect(await exited).toEqual({ code: 0, signal: null });
     expect(output()).toContain('"msg":"stopped"');
   }
+});
+
+test('serve stops on SIGTERM whatever became of its stdout: a pipe closed by its reader, or one nobody reads', async () => {
+  // `serve | head -2`: the reader goes away after the first lines; the shutdown lines then meet a broken pipe.
+  const closed = startCli(['serve', '--port', '0', '--no-https', '--data-dir', tempDir()]);
+  const url = await closed.listening;
+  closed.child.stdout?.destroy();
+  expect((await post(url, IDENTIFY, { Authorization: ADMIN })).status).toBe(200);
+  const closedExit = exitOf(closed.child);
+  closed.child.kill('SIGTERM');
+  expect(await closedExit).toEqual({ code: 0, signal: null });
+
+  // A test runner's pipe it stopped reading: request lines fill it, so a log write is stuck when the stop
+  // comes. The process still ends, by the signal's own default action if its log cannot drain.
+  const stuck = startCli(['serve', '--port', '0', '--no-https', '--data-dir', tempDir()]);
+  const stuckUrl = await stuck.listening;
+  stuck.child.stdout?.pause();
+  for (let i = 0; i < 1500; i++) await post(stuckUrl, IDENTIFY, { Authorization: ADMIN });
+  const stuckExit = exitOf(stuck.child);
+  stuck.child.kill('SIGTERM');
+  expect([{ code: 0, signal: null }, { code: null, signal: 'SIGTERM' }]).toContainEqual(await stuckExit);
 });
 
 test('the data directory holds the state database and no password from the fixture', async () => {
