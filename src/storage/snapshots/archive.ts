@@ -142,6 +142,9 @@ export class ArchiveWriter {
 
 export interface ArchiveEntry {
   readonly name: string;
+  /** The size the archive records for it (what `data` will be, once checked). */
+  readonly size: number;
+  /** Decompressed and checked when first read: a restore reads only the entries it compares or writes. */
   readonly data: Buffer;
 }
 
@@ -190,7 +193,17 @@ export class ArchiveReader {
       const problem = entryNameProblem(r.name);
       if (problem) throw new SnapshotArchiveError(`${this.label} has an entry '${r.name}' that may not be restored: ${problem}`);
       if (!wanted(r.name)) continue;
-      yield { name: r.name, data: this.unpack(r.name, r.sz, r.data) };
+      const { name, sz, data } = r;
+      if (typeof sz !== 'number' || !Number.isInteger(sz) || sz < 0 || sz > MAX_ENTRY_BYTES) throw new SnapshotArchiveError(`${this.label}: entry '${name}' has an impossible size`);
+      let unpacked: Buffer | undefined;
+      const unpack = (): Buffer => (unpacked ??= this.unpack(name, sz, data));
+      yield {
+        name,
+        size: sz,
+        get data() {
+          return unpack();
+        },
+      };
     }
   }
 

@@ -103,7 +103,7 @@ export function stageArchive(archiveFile: string, dataDir: string, fleet: FleetS
       }
       const { tree, unit, rest } = unitOf(entry.name);
       if (tree === 'hosts' && !hosts.has(unit)) throw new SnapshotRestoreError(`${label} holds files of host ${unit}, which is not in this fleet`, 'archive');
-      planner.see(tree, unit, rest, entry.data);
+      planner.see(tree, unit, rest, entry);
     }
     const plan = planner.plan();
     // Second pass: the folders to replace, whole.

@@ -59,8 +59,8 @@ export class UnitPlanner {
 
   constructor(private readonly dataDir: string) {}
 
-  /** One archive entry (any order). */
-  see(tree: Tree, unit: string, rest: string, data: Buffer): void {
+  /** One archive entry (any order); its data is read only while the unit on disk still matches. */
+  see(tree: Tree, unit: string, rest: string, entry: { readonly size: number; readonly data: Buffer }): void {
     const key = `${tree}/${unit}`;
     let u = this.units.get(key);
     if (!u) {
@@ -70,7 +70,7 @@ export class UnitPlanner {
     }
     u.seen++;
     if (u.differs || u.disk === undefined || u.disk === 'odd') return;
-    if (u.disk.get(rest) !== data.length || !fs.readFileSync(path.join(this.dataDir, tree, unit, ...rest.split('/'))).equals(data)) u.differs = true;
+    if (u.disk.get(rest) !== entry.size || !fs.readFileSync(path.join(this.dataDir, tree, unit, ...rest.split('/'))).equals(entry.data)) u.differs = true;
   }
 
   /** What the restore does: replace each unit that differs, remove each unit on disk the archive does not have. */
