@@ -123,18 +123,29 @@ const MAX_TEXT = 2048;
 const MAX_VALUE = 512;
 const MAX_NAMES = 64;
 
-/**
- * A string the journal may keep: cut to `max`, and copied. A substring V8 took from the request
- * (a header's text out of the envelope) would otherwise keep the whole request body alive for
- * as long as the entry lives.
- */
-function clip(s: string, max = MAX_TEXT): string {
-  const cut = s.length <= max ? s : `${s.slice(0, max)}… (${s.length - max} more characters)`;
-  return cut.length < 13 ? cut : Buffer.from(cut, 'utf8').toString('utf8');
+/** A string the journal may keep: cut to `max`. */
+function cut(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max)}… (${s.length - max} more characters)`;
 }
 
-function text(v: unknown, max = MAX_TEXT): string | null {
+/**
+ * A string out of the envelope the journal may keep: cut to `max`, and copied. A substring V8 took
+ * from the request (a header's text) would otherwise keep the whole request body alive for as long
+ * as the entry lives. (V8 slices only strings of 13 characters or more.)
+ */
+function clip(s: string, max = MAX_TEXT): string {
+  const c = cut(s, max);
+  return c.length < 13 ? c : Buffer.from(c, 'utf8').toString('utf8');
+}
+
+/** A fact from the envelope (see clip), or null. */
+function own(v: unknown, max = MAX_TEXT): string | null {
   return typeof v === 'string' ? clip(v, max) : null;
+}
+
+/** A fact from the transport or the emulator itself (socket, HTTP headers, constants): cut, not copied. */
+function text(v: unknown, max = MAX_TEXT): string | null {
+  return typeof v === 'string' ? cut(v, max) : null;
 }
 
 function clipMap(m: Readonly<Record<string, string>> | undefined): Record<string, string> {
@@ -213,15 +224,15 @@ export class RequestJournal {
       httpMethod: text(rec.method, 32),
       door: text(facts.door),
       operation: text(facts.operation),
-      methodName: text(facts.methodName, MAX_VALUE),
-      action: text(rec.action),
-      resourceUri: text(rec.resourceUri),
+      methodName: own(facts.methodName, MAX_VALUE),
+      action: own(rec.action),
+      resourceUri: own(rec.resourceUri),
       selectors: clipMap(facts.selectors),
       parameters: facts.parameters ? clipMap(facts.parameters) : null,
-      messageId: text(rec.messageId, MAX_VALUE),
+      messageId: own(rec.messageId, MAX_VALUE),
       status: typeof rec.status === 'number' ? rec.status : null,
       fault: text(rec.fault),
-      faultMessage: text(rec.faultMessage),
+      faultMessage: own(rec.faultMessage),
       faultRule: text(rec.faultRule),
       error: text(rec.authError) ?? text(rec.sealError) ?? (rec.aborted ? 'the client went away before the reply' : null),
       signedBy: text(rec.signedBy),
