@@ -14,6 +14,8 @@ export { BasicAuthenticator, WsmanFaultError, WsmanTransportError, WsmanAuthErro
 export { NegotiateAuthenticator, type NegotiateOptions } from './client/negotiate';
 export { runAcrossSessions, type FanoutOptions, type FanoutReport, type SessionOutcome } from './client/fanout';
 export { VirtualClock, SystemClock, type Clock } from './harness';
+export { readCassette, writeCassette, CassetteError, type Cassette, type CassetteEntry } from './harness/cassette';
+export { startRecordingProxy, TargetError, type RecordingProxyOptions, type RunningRecorder } from './cli/record';
 export {
   provisionHost,
   getJob,
