@@ -137,6 +137,12 @@ export class FaultRegistry {
   private readonly byId = new Map<string, Rule>();
   /** Request and step rules by `operation-or-step \0 exact-host` ('*' for any). */
   private buckets = new Map<string, Rule[]>();
+  /**
+   * candidates() per operations and host, so that an unmatched request costs a lookup however many
+   * rules there are (wildcard hosts included: their patterns are tried once per host). Emptied
+   * whenever the buckets change.
+   */
+  private candidateCache = new Map<string, Rule[]>();
   private authRules: Rule[] = [];
   private seq = 0;
   private readonly random: Random;
@@ -264,6 +270,11 @@ export class FaultRegistry {
   }
 
   /** Hosts marked down (come back or not yet). */
+  /** Whether any authLoop rule is in force (the HTTP layer asks forAuth only then). */
+  get hasAuthRules(): boolean {
+    return this.authRules.length > 0;
+  }
+
   get downCount(): number {
     return this.down.size;
   }
@@ -310,22 +321,25 @@ export class FaultRegistry {
     return { ruleId: rule.id, effect: rule.spec.effect, kind: rule.kind };
   }
 
-  /** The rules that may apply, in the order they were added. */
+  /** The rules that may apply, in the order they were added (retired ones included: fire() skips them). */
   private candidates(ops: readonly string[], host: FaultHost): Rule[] {
-    const hosts = [host.fqdn.toLowerCase(), host.computerName.toLowerCase(), '*'];
-    const seen = new Set<Rule>();
+    const cacheKey = `${ops.join('\u0000')}\u0001${host.fqdn}`;
+    const cached = this.candidateCache.get(cacheKey);
+    if (cached) return cached;
+    const hosts = [...new Set([host.fqdn.toLowerCase(), host.computerName.toLowerCase(), '*'])];
     const out: Rule[] = [];
+    // Each rule is in one bucket, and the keys visited are distinct: no rule is met twice.
     for (const op of ops) {
       for (const h of hosts) {
         for (const r of this.buckets.get(KEY(op, h)) ?? []) {
-          if (seen.has(r)) continue;
-          seen.add(r);
           if (r.host?.glob && !this.hostMatches(r, host)) continue;
           out.push(r);
         }
       }
     }
-    return out.length > 1 ? out.sort((a, b) => a.seq - b.seq) : out;
+    if (out.length > 1) out.sort((a, b) => a.seq - b.seq);
+    this.candidateCache.set(cacheKey, out);
+    return out;
   }
 
   private hostMatches(rule: Rule, host: FaultHost): boolean {
@@ -342,6 +356,7 @@ export class FaultRegistry {
     const m = rule.spec.match ?? {};
     const op = rule.level === 'step' ? `step:${m.step}` : (m.operation ?? '*');
     const key = KEY(op, rule.host?.exact ?? '*');
+    this.candidateCache.clear();
     const list = this.buckets.get(key);
     if (list) list.push(rule);
     else this.buckets.set(key, [rule]);
@@ -349,6 +364,7 @@ export class FaultRegistry {
 
   private reindex(): void {
     this.buckets = new Map();
+    this.candidateCache.clear();
     this.authRules = [];
     for (const r of this.rules) this.index(r);
   }

@@ -195,7 +195,7 @@ async function serveWsman(deps: AppDeps, req: http.IncomingMessage, res: http.Se
       else sendFault(res, 500, hostDownFault(host.fqdn), deps.fleet.defaultHost.fqdn);
       return;
     }
-    const loop = faults.forAuth({ host, user: basicUser(req.headers.authorization), client: req.socket.remoteAddress });
+    const loop = faults.hasAuthRules ? faults.forAuth({ host, user: basicUser(req.headers.authorization), client: req.socket.remoteAddress }) : undefined;
     if (loop) {
       entry.faultRule = loop.ruleId;
       entry.authError = 'an authLoop fault injection rule';

@@ -175,7 +175,8 @@ describe('faults on requests', () => {
     // Each transport fault is in the journal with the rule that fired.
     const rules = (await admin<{ rules: Array<{ id: string }> }>(emu, '/faults')).body.rules.map((r) => r.id);
     const journal = await admin<{ entries: Array<{ faultRule: string | null }> }>(emu, '/requests?operation=Enumerate');
-    expect(journal.body.entries.map((e) => e.faultRule)).toEqual(rules);
+    // (A reset request's entry is written when the server sees its socket close, which may come after the next request's.)
+    expect(journal.body.entries.map((e) => e.faultRule).sort()).toEqual([...rules].sort());
   });
 
   test('authLoop answers every logon 401 for its host while it lasts', async () => {
