@@ -6,6 +6,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { startEmulator, type TestEmulator } from '../support/emulator';
 
 /** Everything the interop suites need, in one command (reference/clients.md). */
 export const INSTALL_ALL =
@@ -92,5 +93,36 @@ export function runPytest(python: string, args: readonly string[], env: Readonly
       { timeout: 100_000, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env } },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, output: `${stdout}\n${stderr}` }),
     );
+  });
+}
+
+/**
+ * A pytest harness of docs/ (a file beside its wrapper), run with python3 on PATH against an emulator
+ * the suite starts: it must pass, all `passed` of its tests; `check` asserts more afterwards.
+ */
+export function pytestHarness(opts: {
+  readonly client: string;
+  readonly title: string;
+  readonly file: string;
+  readonly passed: number;
+  readonly start?: () => Promise<TestEmulator>;
+  readonly env: (emu: TestEmulator) => Record<string, string>;
+  readonly check?: (emu: TestEmulator, output: string) => void;
+}): void {
+  const python = 'python3';
+  const missing = ['pytest', 'winrm', 'requests'].filter((m) => !havePythonModule(python, m)).map((m) => `python module ${m}`);
+  requireOrSkip(opts.client, missing.length === 0, missing)(opts.title, () => {
+    let emu: TestEmulator;
+    beforeAll(async () => {
+      emu = await (opts.start ?? (() => startEmulator()))();
+    });
+    afterAll(() => emu.stop());
+
+    test(`every check of ${path.basename(opts.file)} passes`, async () => {
+      const r = await runPytest(python, [opts.file], opts.env(emu));
+      expect({ code: r.code, output: r.output.slice(-3000) }).toMatchObject({ code: 0 });
+      expect(r.output).toMatch(new RegExp(`\\b${opts.passed} passed\\b`));
+      opts.check?.(emu, r.output);
+    });
   });
 }
