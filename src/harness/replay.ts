@@ -14,7 +14,8 @@
  *
  * A request no entry answers is a miss: `--on-miss fault` answers a WS-Man fault that names the
  * request and the nearest recorded one, `--on-miss emulate` lets the emulator answer it. Either
- * way the miss goes to the listener (the request journal records it as a near miss).
+ * way the request is told (`noteMiss`: the journal records a near miss of kind replay) and so is
+ * the listener, if an embedding gave one (the whole request, canonical body included).
  */
 import type { XmlElement } from '../xml/parse';
 import { WsmanFault } from '../wsman/faults';
@@ -47,7 +48,7 @@ export interface ReplayMiss {
   readonly outcome: OnMiss;
 }
 
-/** Told of every miss (the journal's near misses; wired at composition). */
+/** Told of every miss, with the whole request (EmulatorOptions.replay.listener, for an embedding). */
 export interface ReplayMissListener {
   onMiss(miss: ReplayMiss): void;
 }
