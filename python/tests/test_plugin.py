@@ -3,6 +3,7 @@ the fixture file's credentials, and the errors a run gets when the emulator cann
 import json
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +104,31 @@ def test_an_emulator_that_never_gets_ready_is_stopped_after_the_timeout(pytester
         '*the emulator was not ready within 1 s (no ready line on stdout, no */ready.json)',
         '{"level":30,"msg":"opening the state store"}',
     ])
+
+
+INNER_KILLED = '''
+import os, signal, time
+
+def test_1_the_emulator_dies(ipam_emulator):
+    os.kill(ipam_emulator.process.pid, signal.SIGKILL)
+    while ipam_emulator.process.returncode is None:
+        time.sleep(0.05)
+
+def test_2_the_next_reset_says_so(ipam_fresh):
+    pass
+'''
+
+
+def test_an_emulator_that_dies_during_the_session_is_reported(pytester, inner_run):
+    pytester.makepyfile(test_inner=INNER_KILLED)
+    result = pytester.runpytest(*inner_run)
+    # test_2's setup, and the session's teardown after test_2.
+    result.assert_outcomes(passed=1, errors=2)
+    result.stdout.fnmatch_lines(['*EmulatorExited: the emulator exited with status -9 during the run*',
+                                 '*EmulatorExited: the emulator exited with status -9 before it was stopped*'])
+
+
+def test_the_readme_example_is_test_example_py():
+    readme = (Path(__file__).parents[1] / 'README.md').read_text(encoding='utf-8')
+    example = Path(__file__).with_name('test_example.py').read_text(encoding='utf-8')
+    assert f'```python\n{example}```' in readme
