@@ -93,6 +93,15 @@ def test_an_emulator_that_exits_at_start_is_reported_with_its_stderr(pytester):
     ])
 
 
+def test_a_file_that_cannot_run_is_named(pytester):
+    fake = fake_emulator(pytester, 'exit 0\n')
+    fake.chmod(0o644)
+    pytester.makepyfile('def test_it(ipam_emulator):\n    pass\n')
+    result = pytester.runpytest('-p', 'ipam_emulator.plugin', f'--ipam-emulator-bin={fake}')
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f'*could not run {fake} (--ipam-emulator-bin): [[]Errno 13[]] Permission denied*'])
+
+
 def test_an_emulator_that_never_gets_ready_is_stopped_after_the_timeout(pytester):
     fake = fake_emulator(pytester, 'echo \'{"level":30,"msg":"opening the state store"}\'\nexec sleep 60\n')
     pytester.makepyfile('def test_it(ipam_emulator):\n    pass\n')

@@ -113,10 +113,10 @@ class Emulator:
 
 
 def start_emulator(
-    emulator_bin: Union[EmulatorBin, str, os.PathLike, None] = None,
+    emulator_bin: Union[EmulatorBin, str, os.PathLike[str], None] = None,
     *,
     hosts: Optional[int] = None,
-    fixture: Union[str, os.PathLike, None] = None,
+    fixture: Union[str, os.PathLike[str], None] = None,
     args: Sequence[str] = (),
     ready_timeout: float = READY_TIMEOUT_S,
     env: Optional[Mapping[str, str]] = None,
@@ -139,9 +139,10 @@ def start_emulator(
     argv += list(args)
     try:
         process = EmulatorProcess(argv, env=env)
-    except OSError:
+    except OSError as e:
         shutil.rmtree(work_dir, ignore_errors=True)
-        raise
+        # Not executable, or its interpreter is missing: say which file, and found how.
+        raise EmulatorStartError(f'could not run {emulator_bin.path} ({emulator_bin.found_by}): {e}\ncommand: {" ".join(argv)}') from e
     try:
         ready = process.wait_ready(ready_file, ready_timeout)
         return Emulator(process, ready, work_dir, emulator_bin)

@@ -40,7 +40,7 @@ class EmulatorBin:
 
 
 def find_emulator_bin(
-    given: Union[str, os.PathLike, None] = None,
+    given: Union[str, os.PathLike[str], None] = None,
     *,
     given_by: str = 'the argument',
     ini: Optional[Path] = None,
