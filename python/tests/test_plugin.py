@@ -15,6 +15,9 @@ def test_the_emulator_listens_on_free_ports_and_is_healthy(ipam_emulator):
     assert emu.url.startswith('http://127.0.0.1:') and emu.url.endswith('/wsman')
     assert emu.url != 'http://127.0.0.1:5985/wsman'
     assert emu.https_url.startswith('https://127.0.0.1:')
+    assert len(emu.thumbprint) == 40 and emu.thumbprint == emu.thumbprint.upper()
+    assert (emu.ready['event'], emu.ready['pid'], emu.fleet) == ('ready', emu.process.pid, 'contoso')
+    assert 'msg' not in emu.ready  # the ready object, not pino's record of it
     # One host, without a port of its own: the main URL reaches it.
     assert emu.hosts == [Host('ipam1.contoso.com', emu.url)]
     assert emu.default_host == 'ipam1.contoso.com'

@@ -21,12 +21,12 @@ def test_the_ready_line_is_a_json_log_record(tmp_path):
         import json, time
         print('ipam-emulator: a banner that is not JSON', flush=True)
         print(json.dumps({{'level': 30, 'msg': 'listening'}}), flush=True)
-        print(json.dumps({{'level': 30, 'name': 'ipam-emulator', 'msg': 'ready', **{READY!r}}}), flush=True)
+        print(json.dumps({{'level': 30, 'time': 1, 'name': 'ipam-emulator', **{READY!r}, 'msg': 'ready'}}), flush=True)
         time.sleep(60)
     ''')
     try:
-        ready = process.wait_ready(tmp_path / 'ready.json', timeout=20)
-        assert (ready['event'], ready['url'], ready['msg']) == ('ready', READY['url'], 'ready')
+        # pino's own fields dropped: the same object as the ready file's.
+        assert process.wait_ready(tmp_path / 'ready.json', timeout=20) == READY
     finally:
         process.stop(grace=5)
 

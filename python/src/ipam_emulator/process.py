@@ -17,6 +17,8 @@ from typing import IO, Any, Deque, Dict, List, Mapping, Optional, Sequence
 
 #: Lines of stdout and of stderr kept for error messages: the log says what went wrong last.
 TAIL_LINES = 60
+#: What pino adds to the ready line (``--log-format json``); the ready file has none of it.
+PINO_FIELDS = ('level', 'time', 'name', 'msg', 'hostname')
 
 
 class EmulatorStartError(RuntimeError):
@@ -63,7 +65,8 @@ class EmulatorProcess:
         return self._popen.poll()
 
     def wait_ready(self, ready_file: Path, timeout: float) -> Dict[str, Any]:
-        """The ready object, from the ready line or the ready file, whichever comes first. Raises
+        """The ready object, from the ready line (without pino's fields) or the ready file, whichever
+        comes first. Raises
         :class:`EmulatorStartError` (and stops the emulator) if it exits first or is not ready within
         ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
@@ -117,7 +120,7 @@ class EmulatorProcess:
             if not self._ready_seen.is_set():
                 ready = _ready_object(line)
                 if ready is not None:
-                    self._ready_line = ready
+                    self._ready_line = {k: v for k, v in ready.items() if k not in PINO_FIELDS}
                     self._ready_seen.set()
         stream.close()
 
