@@ -3,7 +3,7 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
-  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'coverage/**', 'data/**', 'bench/out/**'] },
+  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'examples/*/node_modules/**', 'coverage/**', 'data/**', 'bench/out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
