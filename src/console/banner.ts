@@ -4,6 +4,8 @@
  * for the person at the terminal only: the banner is never written to the log, the ready
  * file or the ready line (contract-13: no passwords, ever).
  */
+import type { Fixture, FixtureAccount } from '../config/fixture';
+import type { ReadyInfo } from '../embed/startEmulator';
 import { painter, type Paint } from './ansi';
 
 /** An account of the fixture, password included (the fixture file's own text). */
@@ -16,25 +18,28 @@ export interface BannerAccount {
 }
 
 /**
- * What the banner shows: the ready object of `serve` (contract-13; the fields used here) and the
- * fixture's accounts. A ready object with `accounts` added fits as it is.
+ * The accounts of the fixture the emulator serves (with `--hosts N`, the one with the generated
+ * hosts): each host's own, and each domain's as DOMAIN\\name, valid on every host. A disabled
+ * account cannot log on, so it is left out.
  */
-export interface BannerInfo {
-  readonly version: string;
-  readonly url: string;
-  /** null without HTTPS. */
-  readonly httpsUrl: string | null;
-  /** SHA-1 of the HTTPS certificate, upper-case hex. */
-  readonly thumbprint: string | null;
-  readonly adminUrl: string;
-  readonly healthUrl: string;
-  readonly dashboardUrl: string;
-  readonly fleet: string;
-  readonly defaultHost: string;
-  /** A host without a port of its own has the main URL. */
-  readonly hosts: ReadonlyArray<{ readonly name: string; readonly url: string }>;
-  readonly accounts: readonly BannerAccount[];
+export function fixtureAccounts(fixture: Fixture): BannerAccount[] {
+  const usable = (accounts: FixtureAccount[] | undefined): FixtureAccount[] => (accounts ?? []).filter((a) => a.disabled !== true);
+  return [
+    ...fixture.hosts.flatMap((h) => usable(h.accounts).map((a) => ({ host: h.fqdn, user: a.name, password: a.password, groups: a.groups ?? [] }))),
+    ...fixture.domains.flatMap((d) => usable(d.accounts).map((a) => ({ user: `${d.name}\\${a.name}`, password: a.password, groups: a.groups ?? [] }))),
+  ];
 }
+
+/** Who may use the admin API: the fixture's `admin` section (docs/admin-api.md), as it is. */
+export interface BannerAdmin {
+  /** The default host's group whose accounts may (default Administrators). */
+  readonly group?: string;
+  /** The admin API's own credential: when given, it alone opens the admin API. */
+  readonly credential?: { readonly user: string; readonly password: string };
+}
+
+/** What the banner shows: the ready object of `serve` (contract-13), the fixture's accounts and its `admin` section. */
+export type BannerInfo = ReadyInfo & { readonly accounts: readonly BannerAccount[]; readonly admin?: BannerAdmin };
 
 const PRODUCT = 'ipam-wsman-emulator';
 /** Up to this many hosts the banner lists them all; past it, the first few. */
@@ -55,7 +60,8 @@ export function formatBanner(info: BannerInfo, opts: { readonly color: boolean }
   if (info.httpsUrl !== null) row('', `${url(info.httpsUrl)}${info.thumbprint ? `  certificate SHA-1 ${info.thumbprint}` : ''}`);
   hostRows(info, paint).forEach((text, i) => row(i === 0 ? 'Hosts' : '', text));
   accountRows(info).forEach((text, i) => row(i === 0 ? 'Accounts' : '', text));
-  row('Admin API', `${url(info.adminUrl)}  (Basic, an Administrators account of ${info.defaultHost})`);
+  const adminLogon = info.admin?.credential ? `${info.admin.credential.user} / ${info.admin.credential.password}` : `an account of ${info.defaultHost} in ${info.admin?.group ?? 'Administrators'}`;
+  row('Admin API', `${url(info.adminUrl)}  (Basic: ${adminLogon})`);
   row('Dashboard', url(info.dashboardUrl));
   row('Health', url(info.healthUrl));
   lines.push(paint('dim', 'Ctrl-C to stop.'));
@@ -64,13 +70,14 @@ export function formatBanner(info: BannerInfo, opts: { readonly color: boolean }
 
 /**
  * Each host with the URL that reaches it. Every host is also reached through the main URL by
- * its name in the Host header (http/routing.ts), which one line says for a fleet of several.
+ * its name in the Host header (http/routing.ts), which one line says for a fleet of several;
+ * a host without a port of its own is reached only so.
  */
 function hostRows(info: BannerInfo, paint: Paint): string[] {
   const shown = info.hosts.length <= LIST_ALL_UP_TO ? info.hosts : info.hosts.slice(0, LIST_FIRST);
   const width = Math.max(...shown.map((h) => h.name.length));
   const rows = shown.map((h) => {
-    const notes = [h.name.toLowerCase() === info.defaultHost.toLowerCase() ? 'default host' : '', h.url === info.url && info.hosts.length > 1 ? 'by Host header' : ''].filter(Boolean);
+    const notes = [h.name.toLowerCase() === info.defaultHost.toLowerCase() ? 'default host' : '', !h.ownPort && info.hosts.length > 1 ? 'by Host header' : ''].filter(Boolean);
     return `${h.name.padEnd(width)}  ${paint('cyan', h.url)}${notes.length ? `  (${notes.join(', ')})` : ''}`;
   });
   if (shown.length < info.hosts.length) rows.push(`… and ${info.hosts.length - shown.length} more (GET ${info.adminUrl}hosts)`);

@@ -1,7 +1,9 @@
-import { formatBanner, type BannerAccount, type BannerInfo } from '../../../src/console';
+import { fixtureAccounts, formatBanner, type BannerAccount, type BannerInfo } from '../../../src/console';
+import { DEFAULT_FIXTURE, loadFixture, withGeneratedHosts } from '../../../src/config/fixture';
+import type { ReadyInfo } from '../../../src/embed/startEmulator';
 
 /** The ready object of `serve --port 0` (contract-13) on the default fleet, and the fixture's accounts. */
-const READY = {
+const READY: ReadyInfo = {
   event: 'ready',
   version: '0.1.0',
   pid: 12345,
@@ -15,7 +17,7 @@ const READY = {
   fleet: 'contoso',
   dataDir: '/srv/emu/data',
   defaultHost: 'ipam1.contoso.com',
-  hosts: [{ name: 'ipam1.contoso.com', url: 'http://127.0.0.1:40123/wsman', accounts: ['Administrator', 'ipamuser'] }],
+  hosts: [{ name: 'ipam1.contoso.com', url: 'http://127.0.0.1:40123/wsman', ownPort: false, accounts: ['Administrator', 'ipamuser'] }],
 };
 
 const accountsOf = (host: string): BannerAccount[] => [
@@ -27,7 +29,7 @@ const DEFAULT_FLEET: BannerInfo = { ...READY, accounts: accountsOf('ipam1.contos
 
 /** `serve --port 0 --hosts 50`: every host on a port of its own, each with the first host's accounts. */
 function fleetOf(n: number): BannerInfo {
-  const hosts = Array.from({ length: n }, (_, i) => ({ name: `ipam${i + 1}.contoso.com`, url: `http://127.0.0.1:${41000 + i}/wsman`, accounts: ['Administrator', 'ipamuser'] }));
+  const hosts = Array.from({ length: n }, (_, i) => ({ name: `ipam${i + 1}.contoso.com`, url: `http://127.0.0.1:${41000 + i}/wsman`, ownPort: true, accounts: ['Administrator', 'ipamuser'] }));
   return { ...READY, hosts, accounts: hosts.flatMap((h) => accountsOf(h.name)) };
 }
 
@@ -40,7 +42,7 @@ describe('formatBanner', () => {
       '  Hosts      ipam1.contoso.com  http://127.0.0.1:40123/wsman  (default host)',
       '  Accounts   Administrator / Passw0rd!  Administrators',
       '             ipamuser / Passw0rd!       IPAM Users',
-      '  Admin API  http://127.0.0.1:40123/_emulator/  (Basic, an Administrators account of ipam1.contoso.com)',
+      '  Admin API  http://127.0.0.1:40123/_emulator/  (Basic: an account of ipam1.contoso.com in Administrators)',
       '  Dashboard  http://127.0.0.1:40123/_emulator/ui/',
       '  Health     http://127.0.0.1:40123/_emulator/health',
       'Ctrl-C to stop.',
@@ -66,7 +68,7 @@ describe('formatBanner', () => {
 
   test('up to ten hosts are all listed; one without a port of its own is reached by Host header', () => {
     const fleet = fleetOf(10);
-    const hosts = fleet.hosts.map((h, i) => (i === 9 ? { ...h, url: READY.url } : h));
+    const hosts = fleet.hosts.map((h, i) => (i === 9 ? { ...h, url: READY.url, ownPort: false } : h));
     const text = formatBanner({ ...fleet, hosts }, { color: false });
     for (let i = 1; i <= 10; i++) expect(text).toContain(`ipam${i}.contoso.com `);
     expect(text).toContain('ipam10.contoso.com  http://127.0.0.1:40123/wsman  (by Host header)');
@@ -86,6 +88,15 @@ describe('formatBanner', () => {
     expect(text).toMatch(/CONTOSO\\ipamadmin \/ Dom-Passw0rd! {2}IPAM Administrators\n/);
   });
 
+  test("the admin API's logon: the fixture's admin group, or its own credential when it has one", () => {
+    expect(formatBanner({ ...DEFAULT_FLEET, admin: { group: 'IPAM Administrators' } }, { color: false })).toContain(
+      '  Admin API  http://127.0.0.1:40123/_emulator/  (Basic: an account of ipam1.contoso.com in IPAM Administrators)',
+    );
+    expect(formatBanner({ ...DEFAULT_FLEET, admin: { credential: { user: 'harness', password: 'Harness-Passw0rd!' } } }, { color: false })).toContain(
+      '  Admin API  http://127.0.0.1:40123/_emulator/  (Basic: harness / Harness-Passw0rd!)',
+    );
+  });
+
   test('without HTTPS there is no HTTPS line and no certificate', () => {
     const text = formatBanner({ ...DEFAULT_FLEET, httpsUrl: null, thumbprint: null }, { color: false });
     expect(text).not.toContain('https://');
@@ -102,5 +113,22 @@ describe('formatBanner', () => {
       .join('');
     expect(uncoloured).toBe(formatBanner(DEFAULT_FLEET, { color: false }));
     expect(formatBanner(DEFAULT_FLEET, { color: false })).not.toContain('\x1b[');
+  });
+
+  test("the default fixture's accounts through fixtureAccounts: as serve --hosts 50 serves them, each shown once", () => {
+    const accounts = fixtureAccounts(withGeneratedHosts(loadFixture(DEFAULT_FIXTURE), 50, 6985));
+    expect(accounts).toHaveLength(100);
+    const text = formatBanner({ ...fleetOf(50), accounts }, { color: false });
+    expect(text).toContain('  Accounts   Administrator / Passw0rd!  Administrators\n             ipamuser / Passw0rd!       IPAM Users\n');
+  });
+
+  test('fixtureAccounts: domain accounts as DOMAIN\\name on every host, disabled accounts left out', () => {
+    const fx = loadFixture(DEFAULT_FIXTURE);
+    const accounts = fixtureAccounts({
+      ...fx,
+      domains: fx.domains.map((d) => ({ ...d, accounts: [{ name: 'ipamadmin', password: 'Dom-Passw0rd!', groups: ['IPAM Administrators'] }, { name: 'gone', password: 'x', disabled: true }] })),
+    });
+    expect(accounts).toContainEqual({ user: 'CONTOSO\\ipamadmin', password: 'Dom-Passw0rd!', groups: ['IPAM Administrators'] });
+    expect(accounts.map((a) => a.user)).not.toContain('CONTOSO\\gone');
   });
 });
