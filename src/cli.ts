@@ -15,9 +15,9 @@ import { packageVersion } from './config/paths';
 import { parseOptions, type OptionSpec } from './cli/options';
 import { startEmulator, type RunningEmulator } from './embed/startEmulator';
 import { DataDirLockedError } from './storage/dataDirLock';
-import { bannerFor } from './cli/banner';
+import { fixtureAccounts, formatBanner } from './console';
 import { MAX_JOURNAL_SIZE } from './harness/journal';
-import { abandonLog, createLogger, drainLog, type Logger } from './log';
+import { abandonLog, createLogger, drainLog, writeBesideLog, type Logger } from './log';
 import { parseClockOption } from './harness';
 import { SnapshotRestoreError } from './storage/snapshots/restore';
 
@@ -209,8 +209,8 @@ function announceReady(running: RunningEmulator, log: Logger, format: 'json' | '
     log.info(ready, 'ready');
     return;
   }
-  process.stdout.write(bannerFor(ready, fixture, process.stdout.isTTY === true));
-  process.stdout.write(`${JSON.stringify(ready)}\n`);
+  const color = process.stdout.isTTY === true;
+  writeBesideLog(log, `${formatBanner({ ...ready, accounts: fixtureAccounts(fixture), admin: fixture.admin }, { color })}\n${JSON.stringify(ready)}\n`);
 }
 
 /** What went wrong at start, said with the flag that fixes it (a port in use, an address that is not this machine's). */
