@@ -20,7 +20,9 @@
   const DENSE_FROM = 200;
   const JOURNAL_ROWS = 200;
   const NEAR_MISS_ROWS = 100;
+  /** The chart shows the last two minutes, or all it has when that is less (but at least 10 s). */
   const CHART_WINDOW_MS = 120000;
+  const CHART_MIN_WINDOW_MS = 10000;
 
   const $ = (id) => document.getElementById(id);
 
@@ -201,12 +203,13 @@
     const w = width - pad.left - pad.right;
     const h = height - pad.top - pad.bottom;
     const end = samples.length ? samples[samples.length - 1][0] : Date.now();
-    const start = end - CHART_WINDOW_MS;
+    const span = Math.min(CHART_WINDOW_MS, Math.max(CHART_MIN_WINDOW_MS, samples.length ? end - samples[0][0] : 0));
+    const start = end - span;
     const shown = samples.filter((s) => s[0] >= start);
     let top = Math.max(1, concurrency.limit);
     for (const s of shown) top = Math.max(top, s[1], s[2]);
     top = Math.ceil(top * 1.1);
-    const x = (t) => pad.left + ((t - start) / CHART_WINDOW_MS) * w;
+    const x = (t) => pad.left + ((t - start) / span) * w;
     const y = (v) => pad.top + h - (v / top) * h;
 
     g.font = '10px system-ui, sans-serif';
@@ -221,8 +224,8 @@
       g.stroke();
       g.fillText(String(v), 4, y(v) + 3);
     }
-    g.fillText('-2 min', pad.left, height - 4);
-    g.fillText('-1 min', pad.left + w / 2 - 12, height - 4);
+    g.fillText(`-${Math.round(span / 1000)} s`, pad.left, height - 4);
+    g.fillText(`-${Math.round(span / 2000)} s`, pad.left + w / 2 - 12, height - 4);
     g.fillText('now', pad.left + w - 18, height - 4);
 
     g.setLineDash([5, 4]);
