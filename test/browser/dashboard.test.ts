@@ -169,6 +169,14 @@ requireOrSkip('chromium', missing.length === 0, missing)('the dashboard in Chrom
     await page.waitForSelector('#fault-message[data-ok="false"]');
     expect(await page.textContent('#fault-message')).toContain('hots');
 
+    // Markup in a rule is shown as text, never made into elements.
+    const markup = '<img src=x onerror=alert(1)>';
+    await page.fill('#fault-form textarea[name="json"]', JSON.stringify({ id: 'markup', match: { host: 'nowhere.contoso.com' }, effect: { cimError: { statusCode: 1, message: markup } } }));
+    await page.click('#fault-form button[type="submit"]');
+    await page.waitForSelector('#faults tr[data-rule-id="markup"]');
+    expect(await page.textContent('#faults tr[data-rule-id="markup"]')).toContain(markup);
+    expect(await page.$$('#faults img')).toHaveLength(0);
+
     // Deleting from the table.
     await page.click('#faults tr[data-rule-id="ui-identify-fault"] button');
     await counts(page, { '#faults tr[data-rule-id="ui-identify-fault"]': 0 });
