@@ -33,6 +33,8 @@ const JOURNAL_PER_TICK = 200;
 const NEAR_MISSES_FIRST = 50;
 /** A comment line this often keeps proxies and idle timers from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
+/** How long a stop lets a stream's last bytes (`bye`) drain before it cuts the connection. */
+const CLOSE_GRACE_MS = 1000;
 /** A browser that stops reading is dropped (it reconnects and starts again from a whole state) past this much unsent. */
 const MAX_BACKLOG_BYTES = 1024 * 1024;
 
@@ -111,7 +113,7 @@ export class Dashboard {
       res.setHeader('Cache-Control', 'no-store');
       next();
     });
-    r.get('/events', (req, res) => this.open(req, res));
+    r.get('/events', (_req, res) => this.open(res));
     r.use(express.static(staticDir, { index: 'index.html', dotfiles: 'ignore', etag: false, lastModified: false }));
     this.router = r;
   }
@@ -130,7 +132,14 @@ export class Dashboard {
     this.stopTimers();
     const ended = [...this.streams].map((s) => {
       if (s.res.destroyed) return Promise.resolve();
-      const gone = new Promise<void>((resolve) => s.res.once('close', () => resolve()));
+      // A browser that does not read what is left is cut off rather than waited for.
+      const cut = setTimeout(() => s.res.destroy(), CLOSE_GRACE_MS);
+      const gone = new Promise<void>((resolve) =>
+        s.res.once('close', () => {
+          clearTimeout(cut);
+          resolve();
+        }),
+      );
       this.write(s, 'bye', { reason: 'the emulator is stopping' });
       s.res.end();
       return gone;
@@ -139,7 +148,7 @@ export class Dashboard {
     await Promise.all(ended);
   }
 
-  private open(req: Request, res: Response): void {
+  private open(res: Response): void {
     if (this.closed) {
       res.status(503).json({ error: 'the emulator is stopping' });
       return;
@@ -154,7 +163,8 @@ export class Dashboard {
     if (this.streams.size === 1) this.startTimers();
     res.write('retry: 2000\n\n');
     this.write(stream, 'state', this.wholeState());
-    req.on('close', () => {
+    // The response's close: the browser went away, or the stream was ended (the request's may come sooner).
+    res.on('close', () => {
       this.streams.delete(stream);
       if (this.streams.size === 0) this.stopTimers();
     });

@@ -8,7 +8,7 @@ import { startEmulator, type TestEmulator } from '../support/emulator';
 import { ADMIN } from '../support/soap';
 import { BasicAuthenticator } from '../../src/client/transport';
 import { WsmanClient } from '../../src/client/wsmanClient';
-import { provisionHost } from '../../src/client/ipam';
+import { DatabaseAuthType, provisionHost } from '../../src/client/ipam';
 import contoso from '../../fixtures/contoso.json';
 import type { Fixture } from '../../src/config/fixture';
 
@@ -152,6 +152,25 @@ test('the stream starts with the whole state, then follows a provisioning host b
   stream.close();
 });
 
+test('a host provisioned on a SQL Server is provisioned-sql, and the database password is nowhere in the stream', async () => {
+  const stream = await openEvents(base);
+  const client = new WsmanClient({ endpoint: emu.url, hostHeader: 'ipam1.contoso.com', authenticator: new BasicAuthenticator('Administrator', 'Passw0rd!') });
+  const sql = stream.next((e) => e.event === 'hosts' && (e.data as Tile[]).some((t) => t.host === 'ipam1.contoso.com' && t.state === 'provisioned-sql'));
+  await provisionHost(client, {
+    DatabaseServer: 'db1.contoso.com',
+    DatabaseName: 'IPAM',
+    DatabasePort: 1433,
+    DatabaseAuthType: DatabaseAuthType.Sql,
+    DatabaseCredential: { userName: 'sa', password: 'Sa-Passw0rd!' },
+    Force: true,
+  });
+  await sql;
+  // The Invoke's journal entry, with its parameters (the credential's password redacted).
+  await stream.next((e) => e.event === 'journal' && (e.data as { entries: Array<{ parameters: Record<string, string> | null }> }).entries.some((x) => x.parameters?.DatabaseServer === 'db1.contoso.com'));
+  expect(JSON.stringify(stream.events)).not.toContain('Sa-Passw0rd!');
+  stream.close();
+});
+
 test('a host being provisioned shows its current step', async () => {
   await emu.stop();
   const fx = contoso as Fixture;
@@ -167,6 +186,18 @@ test('a host being provisioned shows its current step', async () => {
   await running;
   await stream.next((e) => e.event === 'hosts' && (e.data as Tile[]).some((t) => t.host === 'ipam3.contoso.com' && t.state === 'provisioned-wid'));
   stream.close();
+});
+
+test('browsers that leave are forgotten (the sampler stops with the last)', async () => {
+  const one = await openEvents(base);
+  const two = await openEvents(base);
+  await Promise.all([one.next((e) => e.event === 'state'), two.next((e) => e.event === 'state')]);
+  expect(emu.emulator.dashboard?.watchers).toBe(2);
+  // Both see the same change.
+  await Promise.all([one.next((e) => e.event === 'concurrency'), two.next((e) => e.event === 'concurrency')]);
+  one.close();
+  two.close();
+  while (emu.emulator.dashboard?.watchers !== 0) await new Promise((r) => setTimeout(r, 10));
 });
 
 test('stopping the emulator ends an open stream with bye instead of waiting on it', async () => {
