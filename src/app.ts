@@ -8,7 +8,7 @@ import path from 'node:path';
 import { loadMofDirectory } from './cim/loadSchemas';
 import type { ClassRegistry } from './cim/registry';
 import { DEFAULT_FIXTURE, loadFixture, validateFixture, type Fixture, type FixtureTiming } from './config/fixture';
-import { projectRoot } from './config/paths';
+import { packageVersion, projectRoot } from './config/paths';
 import { EmulatorControl } from './admin/control';
 import { fixtureShape, SnapshotService } from './admin/snapshots';
 import { AccountAuthenticator } from './fleet/authentication';
@@ -43,6 +43,7 @@ import { SqlServerDirectory } from './storage/sqlServers';
 import { StateStore } from './storage/stateStore';
 import { SnapshotFolder } from './storage/snapshots/folder';
 import { recoverRestore, restoreIntoEmptyDataDir } from './storage/snapshots/restore';
+import { lockDataDir, type DataDirLock } from './storage/dataDirLock';
 import { EnumerationContexts } from './wsman/enumeration/contexts';
 import { WsmanHandler } from './wsman/handler';
 import { MessageSecurity } from './security/messageSecurity';
@@ -121,6 +122,10 @@ interface Parts {
   readonly httpTimeouts: HttpTimeouts | undefined;
   readonly faults: FaultRegistry;
   readonly journal: RequestJournal;
+  /** The data directory's lock (none for ':memory:'), released at stop. */
+  readonly lock: DataDirLock | undefined;
+  /** ':memory:': dataDirOnDisk is the emulator's own temporary folder, removed at stop. */
+  readonly temporaryDataDir: boolean;
 }
 
 export interface StartOptions {
@@ -130,8 +135,17 @@ export interface StartOptions {
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
+/**
+ * Where an emulator is in its life, as `GET /_emulator/health` tells it: `starting` until every
+ * listener is open, `ready`, then `stopping` from the moment stop() is called (WS-Man requests get
+ * HTTP 503 while shells and jobs drain) until its ports are closed.
+ */
+export type EmulatorPhase = 'created' | 'starting' | 'ready' | 'stopping' | 'stopped';
+
 export class Emulator {
   private listeners: RunningListener[] = [];
+  private phaseNow: EmulatorPhase = 'created';
+  private readyAt: number | undefined;
   /** The HTTPS listener, once started (if enabled). */
   httpsListener: RunningListener | undefined;
   /** The HTTPS listener's certificate, once started (if enabled). */
@@ -163,10 +177,33 @@ export class Emulator {
     const fixture =
       typeof opts.fixture === 'object' ? validateFixture(opts.fixture, 'fixture object') : loadFixture(opts.fixture ?? DEFAULT_FIXTURE);
     const harness: Harness = { clock: opts.clock ?? new SystemClock(), ids: idsFor(opts.seed) };
-    const { clock, ids } = harness;
     const faults = new FaultRegistry(fixture.faults ?? [], harness);
     const fleet = new Fleet(fixture);
     const registry = loadSchemas();
+    // One emulator per data directory; ':memory:' keeps its files in a temporary one of its own.
+    const dataDir = opts.dataDir === ':memory:' ? fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-emulator-')) : opts.dataDir;
+    const lock = opts.dataDir === ':memory:' ? undefined : lockDataDir(dataDir);
+    try {
+      return Emulator.assemble(opts, log, fixture, harness, faults, fleet, registry, dataDir, lock);
+    } catch (e) {
+      lock?.release();
+      if (opts.dataDir === ':memory:') fs.rmSync(dataDir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  private static assemble(
+    opts: EmulatorOptions,
+    log: Logger,
+    fixture: Fixture,
+    harness: Harness,
+    faults: FaultRegistry,
+    fleet: Fleet,
+    registry: ClassRegistry,
+    dataDir: string,
+    lock: DataDirLock | undefined,
+  ): Emulator {
+    const { clock, ids } = harness;
     // A restore a crash interrupted is finished before the state store opens; then --restore's archive, if any.
     const finishedRestore = recoverRestore(opts.dataDir);
     if (finishedRestore !== undefined) log.warn({ snapshot: finishedRestore }, 'finished restoring a snapshot that a stop interrupted');
@@ -178,7 +215,6 @@ export class Emulator {
     const store = StateStore.open(opts.dataDir, clock);
     store.ensureHosts(fleet.hosts.map((h) => h.fqdn));
     const ipamState = new IpamState(store.db, clock);
-    const dataDir = opts.dataDir === ':memory:' ? fs.mkdtempSync(path.join(os.tmpdir(), 'ipam-emulator-')) : opts.dataDir;
     const servers = new SqlServerDirectory(fixture.sqlServers ?? [], dataDir, ipamState);
     // Step durations: the fixture's timing; EmulatorOptions.stepDelayMs (tests) is every step, in real time.
     const timing = new TimingModel(
@@ -293,7 +329,7 @@ export class Emulator {
       clearEnumerations: (fqdn) => enumerations.clearHost(fqdn),
       clock,
     });
-    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, shells, snapshots, dataDirOnDisk: dataDir, signing, httpTimeouts: opts.httpTimeouts, faults, journal });
+    return new Emulator({ fixture, fleet, store, registry, log, ipam, ipamState, servers, enumerations, handler, dispatcher, jobs, control, accounts, shells, snapshots, dataDirOnDisk: dataDir, signing, httpTimeouts: opts.httpTimeouts, faults, journal, lock, temporaryDataDir: opts.dataDir === ':memory:' });
   }
 
   /**
@@ -325,6 +361,8 @@ export class Emulator {
    * host's own port, if the fixture gives it one. Returns the main listener.
    */
   async start(listen = '127.0.0.1', port = 5985, opts: StartOptions = {}): Promise<RunningListener> {
+    if (this.phaseNow !== 'created') throw new Error(`an emulator starts once; this one is ${this.phaseNow}`);
+    this.phaseNow = 'starting';
     await this.prepare();
     this.dashboard = new Dashboard(this.control, this.fleet, this.log);
     const app = createApp({
@@ -336,6 +374,7 @@ export class Emulator {
       admin: adminRouter(this.fleet, this.parts.accounts, this.control, this.log, this.parts.snapshots, this.dashboard.router),
       faults: this.parts.faults,
       journal: this.parts.journal,
+      lifecycle: { phase: () => this.phaseNow, health: () => this.health() },
     });
     try {
       // The certificate serves HTTPS and signs WS-Security replies, so it is loaded even without HTTPS, and
@@ -350,6 +389,8 @@ export class Emulator {
       for (const host of this.fleet.hosts) {
         if (host.port !== undefined && host.port !== main.port) {
           const own = await startListener(app, { listen, port: host.port, timeouts });
+          // A fixture's port 0: the host's port is the free one just taken.
+          if (host.port === 0) this.fleet.bindPort(host, own.port);
           this.listeners.push(own);
           this.hostListeners.set(host.fqdn.toLowerCase(), own);
         }
@@ -375,11 +416,48 @@ export class Emulator {
         },
         'listening',
       );
+      this.mainListener = main;
+      this.phaseNow = 'ready';
+      this.readyAt = performance.now();
       return main;
     } catch (e) {
       await this.closeListeners();
+      this.phaseNow = 'stopped';
+      this.release();
       throw e;
     }
+  }
+
+  /** The main listener, once started. */
+  private mainListener: RunningListener | undefined;
+
+  /** Where the hosts' files are: the data directory, or the temporary folder of a ':memory:' one. */
+  get filesDir(): string {
+    return this.parts.dataDirOnDisk;
+  }
+
+  /** Where the emulator is in its life (GET /_emulator/health). */
+  get phase(): EmulatorPhase {
+    return this.phaseNow;
+  }
+
+  /** The listeners' URLs once started: the main one, HTTPS's, and each host's own (or the main one's). */
+  get urls(): { url: string; httpsUrl: string | undefined; hosts: { name: string; url: string }[] } | undefined {
+    const main = this.mainListener;
+    if (!main || this.phaseNow !== 'ready') return undefined;
+    return {
+      url: main.url,
+      httpsUrl: this.httpsListener?.url,
+      hosts: this.fleet.hosts.map((h) => ({ name: h.fqdn, url: h.port !== undefined && h.port !== main.port ? main.url.replace(/:\d+\/wsman$/, `:${h.port}/wsman`) : main.url })),
+    };
+  }
+
+  /** `GET /_emulator/health`: 200 once every listener is open, 503 before that and from the moment stop() begins. */
+  health(): { status: number; body: { status: 'ok' | 'starting' | 'stopping'; version: string; uptimeS: number; fleet: string; hosts: number } } {
+    const phase = this.phaseNow;
+    const status = phase === 'ready' ? 'ok' : phase === 'created' || phase === 'starting' ? 'starting' : 'stopping';
+    const uptimeS = this.readyAt === undefined ? 0 : Math.round((performance.now() - this.readyAt) / 100) / 10;
+    return { status: status === 'ok' ? 200 : 503, body: { status, version: packageVersion(), uptimeS, fleet: this.fleet.name, hosts: this.fleet.hosts.length } };
   }
 
   /** The listeners of hosts with a port of their own, by FQDN (lower case). */
@@ -428,17 +506,42 @@ export class Emulator {
    * is left to the next start's recovery, which reads it back as Exception with no host half-done.
    */
   async stop(graceMs = 10_000): Promise<void> {
-    await this.closeListeners();
+    if (this.phaseNow === 'stopping' || this.phaseNow === 'stopped') return this.stopped;
+    const wasServing = this.phaseNow === 'ready';
+    this.phaseNow = 'stopping';
+    this.stopped = this.stopNow(graceMs, wasServing);
+    return this.stopped;
+  }
+
+  private stopped: Promise<void> = Promise.resolve();
+
+  private async stopNow(graceMs: number, wasServing: boolean): Promise<void> {
     const within = async (work: Promise<void>): Promise<void> => {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([work, new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
       clearTimeout(timer);
     };
-    // Shells first: their commands stop (a provisioning one ran is terminated and undone with the jobs below).
+    // While shells and jobs drain the ports stay open: health answers 503 (a harness sees the stop
+    // coming) and new WS-Man requests are refused with 503, as HTTP.sys refuses a stopped service's URLs.
+    if (wasServing) {
+      // Shells first: their commands stop (a provisioning one ran is terminated and undone with the jobs below).
+      await within(this.parts.shells.closeAll().then(() => undefined));
+      await within(this.jobs.drain());
+      await within(this.jobs.terminateAll());
+    }
+    await this.closeListeners();
+    // Anything a request still in flight started when the ports closed.
     await within(this.parts.shells.closeAll().then(() => undefined));
-    await within(this.jobs.drain());
     await within(this.jobs.terminateAll());
     this.parts.enumerations.close();
+    this.release();
+    this.phaseNow = 'stopped';
+  }
+
+  /** Closes the state and gives the data directory up (a ':memory:' one is removed). */
+  private release(): void {
     this.store.close();
+    this.parts.lock?.release();
+    if (this.parts.temporaryDataDir) fs.rmSync(this.parts.dataDirOnDisk, { recursive: true, force: true });
   }
 }

@@ -4,16 +4,20 @@
  * emulator, stop cleanly on SIGINT/SIGTERM.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { Emulator } from './app';
+import fs from 'node:fs';
 import { runProvision } from './cli/provision';
 import { runConform } from './cli/conform';
 import { runRecord } from './cli/record';
 import { CassetteError, readCassette } from './harness/cassette';
 import { UsageError, integerOption } from './cli/usage';
-import { DEFAULT_FIXTURE, FixtureError, loadFixture, withGeneratedHosts } from './config/fixture';
+import { DEFAULT_FIXTURE, FixtureError, loadFixture, withGeneratedHosts, type Fixture } from './config/fixture';
+import { packageVersion } from './config/paths';
+import { parseOptions, type OptionSpec } from './cli/options';
+import { startEmulator, type RunningEmulator } from './embed/startEmulator';
+import { DataDirLockedError } from './storage/dataDirLock';
+import { bannerFor } from './cli/banner';
 import { MAX_JOURNAL_SIZE } from './harness/journal';
-import { abandonLog, createLogger, drainLog } from './log';
+import { abandonLog, createLogger, drainLog, type Logger } from './log';
 import { parseClockOption } from './harness';
 import { SnapshotRestoreError } from './storage/snapshots/restore';
 
@@ -27,10 +31,12 @@ Plays a fleet of Windows Server IPAM hosts behind WS-Management (WinRM).
 "record" records a client's traffic with a WinRM host through a proxy; "serve --replay" answers
 from the recording; "conform" holds the emulator against it (docs/record-replay.md).
 
-Options:
+Options (each also read from IPAM_EMULATOR_<OPTION>, e.g. IPAM_EMULATOR_DATA_DIR; a flag wins):
   --listen <address>    address to bind (default 127.0.0.1)
-  --port <port>         HTTP port (default 5985)
-  --data-dir <dir>      where state is kept (default ./data)
+  --port <port>         HTTP port (default 5985); 0: a free port, and free ports for
+                        HTTPS and --hosts too (the ready line says which)
+  --data-dir <dir>      where state is kept (default ./data; one emulator per folder);
+                        :memory: keeps no state once stopped
   --fixture <file>      fleet fixture (default fixtures/contoso.json)
   --https-port <port>   HTTPS port (default: the fixture's policy.https.port, or 5986)
   --no-https            no HTTPS listener
@@ -38,7 +44,7 @@ Options:
   --tls-key <file>      at first start and kept in <data-dir>/tls/)
   --hosts <n>           add hosts ipam1…ipamN (in the first host's domain), each
                         also listening on its own port from --hosts-base-port
-  --hosts-base-port <p> first of those ports (default: --port + 1000)
+  --hosts-base-port <p> first of those ports (default: --port + 1000; 0: free ports)
   --concurrency <n>     provisioning jobs run at once (default: the fixture's, or 32)
   --seed <n>            reproducible runs: every generated identifier (MessageIDs,
                         job InstanceIDs, contexts, ShellIds, …) drawn from seed n
@@ -52,72 +58,118 @@ Options:
   --replay <cassette>   answer requests the cassette recorded from it (ipam-emulator record)
   --on-miss <what>      a request the cassette does not hold: fault (the default: a
                         WS-Man fault naming it) or emulate (the emulator answers)
-  --log-level <level>   trace, debug, info, warn, error (default info)
+  --ready-file <file>   once every port is open, write the ready line's JSON (every
+                        URL) to this file; removed at stop (docs/embedding.md)
+  --log-level <level>   trace, debug, info, warn, error, fatal, silent (default info)
+  --log-format <fmt>    pretty (a banner and one line per request; the default on a
+                        terminal) or json (pino's JSON lines; the default otherwise)
+  --version             print the version
   -h, --help            show this help
+
+Ready: stdout gets one JSON line with "event":"ready" and every URL when the emulator
+listens; GET /_emulator/health answers 200 then (503 while starting or stopping).
 `;
 
+/** serve's flags; each is also read from IPAM_EMULATOR_<FLAG> (cli/options.ts, docs/embedding.md). */
+const SERVE_OPTIONS = {
+  listen: { type: 'string' },
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
+  fixture: { type: 'string' },
+  hosts: { type: 'string' },
+  'hosts-base-port': { type: 'string' },
+  'https-port': { type: 'string' },
+  'no-https': { type: 'boolean' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  concurrency: { type: 'string' },
+  seed: { type: 'string' },
+  clock: { type: 'string' },
+  'journal-size': { type: 'string' },
+  restore: { type: 'string' },
+  replay: { type: 'string' },
+  'on-miss': { type: 'string' },
+  'ready-file': { type: 'string' },
+  'log-level': { type: 'string' },
+  'log-format': { type: 'string' },
+  version: { type: 'boolean', noEnv: true },
+  help: { type: 'boolean', short: 'h', noEnv: true },
+} as const satisfies Record<string, OptionSpec>;
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
 async function serve(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      listen: { type: 'string', default: '127.0.0.1' },
-      port: { type: 'string', default: '5985' },
-      'data-dir': { type: 'string', default: 'data' },
-      fixture: { type: 'string' },
-      hosts: { type: 'string' },
-      'hosts-base-port': { type: 'string' },
-      'https-port': { type: 'string' },
-      'no-https': { type: 'boolean', default: false },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-      concurrency: { type: 'string' },
-      seed: { type: 'string' },
-      clock: { type: 'string' },
-      'journal-size': { type: 'string' },
-      restore: { type: 'string' },
-      replay: { type: 'string' },
-      'on-miss': { type: 'string' },
-      'log-level': { type: 'string', default: process.env.IPAM_EMULATOR_LOG_LEVEL ?? 'info' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
+  const { values, positionals } = parseOptions(argv, SERVE_OPTIONS, process.env);
+  if (positionals.length > 0) throw new UsageError(`serve takes no argument '${positionals[0]}' (options start with --)`);
+  const text = (name: keyof typeof SERVE_OPTIONS): string | undefined => values[name] as string | undefined;
   if (values.help) {
     process.stdout.write(USAGE);
     return;
   }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a TCP port number, not '${values.port}'`);
-  const hosts = integerOption('hosts', values.hosts, 1, 5000);
-  const basePort = integerOption('hosts-base-port', values['hosts-base-port'], 1, 65535) ?? (port === 0 ? undefined : port + 1000);
-  const concurrency = integerOption('concurrency', values.concurrency, 1, 1024);
-  const seed = integerOption('seed', values.seed, 0, Number.MAX_SAFE_INTEGER);
+  if (values.version) {
+    process.stdout.write(`ipam-emulator ${packageVersion()}\n`);
+    return;
+  }
+  const port = integerOption('port', text('port'), 0, 65535) ?? 5985;
+  const hosts = integerOption('hosts', text('hosts'), 1, 5000);
+  // With --port 0 (free ports), the hosts' own ports are free ones too.
+  const basePort = integerOption('hosts-base-port', text('hosts-base-port'), 0, 65535) ?? (port === 0 ? 0 : port + 1000);
+  const concurrency = integerOption('concurrency', text('concurrency'), 1, 1024);
+  const seed = integerOption('seed', text('seed'), 0, Number.MAX_SAFE_INTEGER);
   let clock;
   try {
-    clock = parseClockOption(values.clock);
+    clock = parseClockOption(text('clock'));
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const journalSize = integerOption('journal-size', values['journal-size'], 0, MAX_JOURNAL_SIZE);
+  const journalSize = integerOption('journal-size', text('journal-size'), 0, MAX_JOURNAL_SIZE);
   // With --port 0 (a free port), HTTPS also takes a free port unless told otherwise.
-  const httpsPort = values['no-https'] ? false : (integerOption('https-port', values['https-port'], 0, 65535) ?? (port === 0 ? 0 : undefined));
-  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
-  const tls = values['tls-cert'] && values['tls-key'] ? { certFile: path.resolve(values['tls-cert']), keyFile: path.resolve(values['tls-key']) } : undefined;
-  let fixture = loadFixture(values.fixture ? path.resolve(values.fixture) : DEFAULT_FIXTURE);
+  const httpsPort = values['no-https'] === true ? false : (integerOption('https-port', text('https-port'), 0, 65535) ?? (port === 0 ? 0 : undefined));
+  if ((text('tls-cert') === undefined) !== (text('tls-key') === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  const tlsCert = text('tls-cert');
+  const tlsKey = text('tls-key');
+  const tls = tlsCert && tlsKey ? { certFile: path.resolve(tlsCert), keyFile: path.resolve(tlsKey) } : undefined;
+  const fixtureFile = text('fixture') !== undefined ? path.resolve(text('fixture') as string) : DEFAULT_FIXTURE;
+  let fixture = loadFixture(fixtureFile);
   if (hosts !== undefined) {
-    if (basePort === undefined) throw new UsageError('--hosts with --port 0 needs --hosts-base-port');
     if (basePort + hosts - 1 > 65535) throw new UsageError(`--hosts ${hosts} from port ${basePort} runs past port 65535`);
     fixture = withGeneratedHosts(fixture, hosts, basePort);
   }
-  const onMiss = values['on-miss'];
+  const onMiss = text('on-miss');
   if (onMiss !== undefined && onMiss !== 'fault' && onMiss !== 'emulate') throw new UsageError('--on-miss must be fault or emulate');
-  if (onMiss !== undefined && values.replay === undefined) throw new UsageError('--on-miss goes with --replay');
-  const replay = values.replay !== undefined ? { cassette: readCassette(path.resolve(values.replay)), onMiss: onMiss as 'fault' | 'emulate' | undefined } : undefined;
-  const log = createLogger(values['log-level']);
-  const restore = values.restore !== undefined ? path.resolve(values.restore) : undefined;
-  const emulator = Emulator.create({ fixture, dataDir: path.resolve(values['data-dir']), logger: log, concurrency, seed, clock, journalSize, restore, replay });
+  if (onMiss !== undefined && text('replay') === undefined) throw new UsageError('--on-miss goes with --replay');
+  const replayFile = text('replay');
+  const replay = replayFile !== undefined ? { cassette: readCassette(path.resolve(replayFile)), onMiss: onMiss as 'fault' | 'emulate' | undefined } : undefined;
+  const level = text('log-level') ?? 'info';
+  if (!LOG_LEVELS.includes(level)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not '${level}'`);
+  const format = text('log-format') ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  if (format !== 'json' && format !== 'pretty') throw new UsageError(`--log-format must be json or pretty, not '${format}'`);
+  const log = createLogger(level, undefined, format);
+  const restore = text('restore') !== undefined ? path.resolve(text('restore') as string) : undefined;
+  // ':memory:' is not a folder: the state is kept in memory and the emulator's files in a temporary folder.
+  const dataDirOption = text('data-dir') ?? 'data';
+  const dataDir = dataDirOption === ':memory:' ? ':memory:' : path.resolve(dataDirOption);
+  const readyFile = text('ready-file') !== undefined ? path.resolve(text('ready-file') as string) : undefined;
   if (seed !== undefined || clock.virtual) log.info({ seed, clock: clock.virtual ? `virtual at ${clock.date().toISOString()}` : 'system' }, 'harness settings');
-  await emulator.start(values.listen, port, { httpsPort, tls });
+  const running = await startEmulator({
+    fixture,
+    fixtureFile,
+    dataDir,
+    logger: log,
+    concurrency,
+    seed,
+    clock,
+    journalSize,
+    restore,
+    replay,
+    listen: text('listen') ?? '127.0.0.1',
+    port,
+    httpsPort,
+    tls,
+  }).catch((e: unknown) => {
+    throw startFailure(e, { port, httpsPort, basePort, hosts: hosts !== undefined, listen: text('listen') ?? '127.0.0.1' });
+  });
+  announceReady(running, log, format, fixture, readyFile);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -131,7 +183,8 @@ async function serve(argv: string[]): Promise<void> {
       dieBy(log, signal);
     }, STOP_GRACE_MS).unref();
     log.info({ signal }, 'shutting down');
-    emulator
+    if (readyFile) fs.rmSync(readyFile, { force: true });
+    running
       .stop()
       .then(() => exitAfterFlush(log, signal, 0))
       .catch((err: unknown) => exitAfterFlush(log, signal, 1, err));
@@ -139,6 +192,52 @@ async function serve(argv: string[]): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
+
+/**
+ * Says the emulator is ready: one JSON line on stdout with every URL (a pino record in JSON
+ * format, the bare object after the banner on a terminal), and the same object in --ready-file
+ * (written whole: a temporary file renamed). Never a password: those are in the fixture.
+ */
+function announceReady(running: RunningEmulator, log: Logger, format: 'json' | 'pretty', fixture: Fixture, readyFile: string | undefined): void {
+  const ready = running.ready;
+  if (readyFile) {
+    const tmp = `${readyFile}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, `${JSON.stringify(ready, null, 2)}\n`, { mode: 0o600 });
+    fs.renameSync(tmp, readyFile);
+  }
+  if (format === 'json') {
+    log.info(ready, 'ready');
+    return;
+  }
+  process.stdout.write(bannerFor(ready, fixture, process.stdout.isTTY === true));
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
+}
+
+/** What went wrong at start, said with the flag that fixes it (a port in use, an address that is not this machine's). */
+function startFailure(e: unknown, opts: { port: number; httpsPort: number | false | undefined; basePort: number; hosts: boolean; listen: string }): unknown {
+  const err = e as NodeJS.ErrnoException & { port?: number; address?: string };
+  if (err.code === 'EADDRINUSE' || err.code === 'EACCES') {
+    const p = err.port;
+    const which =
+      p === opts.port
+        ? '--port <port> (or --port 0 for a free one)'
+        : p === (opts.httpsPort === undefined ? 5986 : opts.httpsPort)
+          ? '--https-port <port> (or --https-port 0 for a free one, or --no-https)'
+          : opts.hosts
+            ? "--hosts-base-port <port> (or --port 0: every port a free one)"
+            : "the host's port in the fixture (hosts[].port; 0 for a free one)";
+    const what = p === opts.port ? 'HTTP port' : p === opts.httpsPort || (opts.httpsPort === undefined && p === 5986) ? 'HTTPS port' : 'port';
+    const problem = err.code === 'EADDRINUSE' ? 'is in use by another program' : 'needs privileges this user does not have';
+    return new StartError(`the ${what} ${p} on ${opts.listen} ${problem}; choose another with ${which}`);
+  }
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
+    return new StartError(`cannot listen on ${opts.listen}: it is not an address of this machine (--listen <address>, e.g. 127.0.0.1 or 0.0.0.0)`);
+  }
+  return e;
+}
+
+/** A start that cannot succeed as configured: printed without a stack, exit code 1. */
+class StartError extends Error {}
 
 /** How long `serve` may take to stop after SIGINT or SIGTERM before it is ended anyway. */
 const STOP_GRACE_MS = 10_000;
@@ -202,6 +301,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
+  // provision, record and conform parse their flags with parseArgs directly: its refusals are usage errors too.
   if (err instanceof UsageError || (err instanceof Error && err.name === 'TypeError' && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
     process.stderr.write(`ipam-emulator: ${(err as Error).message}\n\n${USAGE}`);
     process.exit(2);
@@ -209,6 +309,15 @@ main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof FixtureError || err instanceof SnapshotRestoreError || err instanceof CassetteError) {
     process.stderr.write(`ipam-emulator: ${err.message}\n`);
     process.exit(2);
+  }
+  if (err instanceof StartError || err instanceof DataDirLockedError) {
+    process.stderr.write(`ipam-emulator: ${err.message}\n`);
+    process.exit(1);
+  }
+  if (err instanceof Error && 'code' in err && typeof err.code === 'string' && 'path' in err && 'syscall' in err) {
+    // A file the emulator could not read or write (ENOENT, EACCES, ENOSPC…): the system's own words suffice.
+    process.stderr.write(`ipam-emulator: ${err.message}\n`);
+    process.exit(1);
   }
   process.stderr.write(`ipam-emulator: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);

@@ -1,11 +1,29 @@
 /**
- * The package's public face (`require('ipam-wsman-emulator')`): the emulator, to
- * start and stop one inside a Node process, and the WS-Man client library the
- * cmdlet twin is built on, to talk to it (or to any WinRM endpoint). The
- * embedding API of a later issue (startEmulator with free ports, an admin
- * client) builds on these.
+ * The package's public face (`import … from 'ipam-wsman-emulator'`): startEmulator, the
+ * one call a Node harness needs (free ports, a temporary data directory, a typed admin
+ * client, a WS-Man client per host; docs/embedding.md); the Emulator class under it; and
+ * the WS-Man client library the cmdlet twin is built on, to talk to it (or to any WinRM
+ * endpoint).
  */
-export { Emulator, type EmulatorOptions, type StartOptions } from './app';
+export { startEmulator, readyInfo, type StartEmulatorOptions, type RunningEmulator, type ReadyInfo, type EmulatorHostInfo, type Credentials } from './embed/startEmulator';
+export {
+  AdminClient,
+  AdminApiError,
+  type AdminClientOptions,
+  type AdminHost,
+  type AdminJob,
+  type AdminRestoreResult,
+  type HealthReport,
+  type JournalQuery,
+  type ClockSummary,
+  type ConcurrencySnapshot,
+  type FaultRuleView,
+  type ShellSummary,
+  type SnapshotInfo,
+} from './embed/adminClient';
+export type { FixtureFaultRule as FaultRule } from './config/fixture';
+export { DataDirLockedError } from './storage/dataDirLock';
+export { Emulator, type EmulatorOptions, type StartOptions, type EmulatorPhase } from './app';
 export type { Fixture } from './config/fixture';
 export type { JournalEntry, JournalPage } from './harness/journal';
 export type { NearMiss, NearMissKind } from './harness/nearMisses';

@@ -19,7 +19,12 @@ const destinations = new WeakMap<Logger, Drainable>();
 /** Loggers whose stdout is a broken pipe. */
 const broken = new WeakSet<Logger>();
 
-export function createLogger(level: string = process.env.IPAM_EMULATOR_LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {
+/**
+ * The emulator's logger, to stdout unless given a destination. `pretty`: one readable line per
+ * record for a person at a terminal (src/console); `json` (pino's lines) for everything else.
+ */
+export function createLogger(level: string = process.env.IPAM_EMULATOR_LOG_LEVEL ?? 'info', destination?: pino.DestinationStream, format: 'json' | 'pretty' = 'json'): Logger {
+  void format; // wired to src/console once it lands
   const dest = destination ?? pino.destination({ dest: 1, sync: false });
   const logger = pino(
     {

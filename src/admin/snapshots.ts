@@ -14,10 +14,9 @@
  * - Resets, snapshots and restores exclude one another (EmulatorControl.alone).
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Fixture } from '../config/fixture';
-import { projectRoot } from '../config/paths';
+import { packageVersion } from '../config/paths';
 import type { Fleet } from '../fleet/fleet';
 import type { HostFeatures } from '../fleet/hostFeatures';
 import type { LockoutTracker } from '../fleet/lockout';
@@ -65,12 +64,6 @@ export interface RestoreResult {
   readonly hosts: HostSummary[];
 }
 
-let version: string | undefined;
-/** The emulator's version, from package.json, for manifests. */
-export function emulatorVersion(): string {
-  version ??= String((JSON.parse(fs.readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version?: unknown }).version ?? 'unknown');
-  return version;
-}
 
 /** What a snapshot records of the fixture, and what an archive must match (its hosts). */
 export function fixtureShape(fixture: Fixture, fleet: Fleet): SnapshotManifest['fixture'] {
@@ -125,7 +118,7 @@ export class SnapshotService {
         file: this.folder.file(valid),
         name: valid,
         createdAt: this.clock.date(),
-        emulatorVersion: emulatorVersion(),
+        emulatorVersion: packageVersion(),
         fixture: fixtureShape(this.d.fixture, this.d.fleet),
       });
       const info = infoOf(manifest, fs.statSync(this.folder.file(valid)).size);

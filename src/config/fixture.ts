@@ -269,7 +269,8 @@ export function validateFixture(data: unknown, source: string): Fixture {
   });
   const ports = new Map<number, string>();
   fx.hosts.forEach((h, i) => {
-    if (h.port !== undefined) {
+    // Port 0 is "a free one, picked at start": any number of hosts may ask for it.
+    if (h.port !== undefined && h.port !== 0) {
       const other = ports.get(h.port);
       if (other) problems.push(`/hosts/${i}/port: port ${h.port} is already the port of ${other}`);
       ports.set(h.port, h.fqdn);
@@ -328,8 +329,9 @@ export function loadFixture(file: string = DEFAULT_FIXTURE): Fixture {
 
 /**
  * The fixture with `count` hosts ipam1…ipamN (`serve --hosts N`), each on its own
- * port from `basePort`. New hosts copy the first host's domain and accounts;
- * hosts the fixture already declares keep their settings and get the port.
+ * port from `basePort` (0: each on a free port, picked at start). New hosts copy the
+ * first host's domain and accounts; hosts the fixture already declares keep their
+ * settings and get the port.
  */
 export function withGeneratedHosts(fx: Fixture, count: number, basePort: number): Fixture {
   const template = fx.hosts[0] as FixtureHost;
@@ -337,7 +339,7 @@ export function withGeneratedHosts(fx: Fixture, count: number, basePort: number)
   const hosts = [...fx.hosts];
   for (let k = 1; k <= count; k++) {
     const fqdn = `ipam${k}.${domain.dnsName}`;
-    const port = basePort + k - 1;
+    const port = basePort === 0 ? 0 : basePort + k - 1;
     const at = hosts.findIndex((h) => h.fqdn.toLowerCase() === fqdn);
     if (at >= 0) hosts[at] = { ...(hosts[at] as FixtureHost), port: (hosts[at] as FixtureHost).port ?? port };
     else hosts.push({ fqdn, domain: template.domain, accounts: template.accounts, port });

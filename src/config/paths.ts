@@ -20,3 +20,11 @@ export function projectRoot(): string {
     dir = up;
   }
 }
+
+let version: string | undefined;
+
+/** The package's version, from its package.json (`serve --version`, the ready line, /_emulator/health). */
+export function packageVersion(): string {
+  version ??= (JSON.parse(fs.readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  return version;
+}

@@ -99,7 +99,7 @@ export interface Domain {
 
 export interface FleetHost {
   readonly fqdn: string;
-  /** A listener port of its own, if the fixture gives one. */
+  /** A listener port of its own, if the fixture gives one; a fixture's 0 becomes the port taken at start (Fleet.bindPort). */
   readonly port: number | undefined;
   /** SQL Servers it can reach (lower-cased names); undefined: all of the fixture's. */
   readonly sqlServers: readonly string[] | undefined;
@@ -211,7 +211,7 @@ export class Fleet {
         accounts: (h.accounts ?? []).map((a) => toAccount(a, computerName)),
       };
       this.byName.set(host.fqdn, host);
-      if (host.port !== undefined) this.byPort.set(host.port, host);
+      if (host.port !== undefined && host.port !== 0) this.byPort.set(host.port, host);
       return host;
     });
     // A short name reaches a host only when no other host shares it (ipam1.contoso.com and
@@ -220,6 +220,16 @@ export class Fleet {
     for (const h of this.hosts) shortNames.set(h.computerName.toLowerCase(), [...(shortNames.get(h.computerName.toLowerCase()) ?? []), h]);
     for (const [name, hs] of shortNames) if (hs.length === 1 && !this.byName.has(name)) this.byName.set(name, hs[0] as FleetHost);
     this.defaultHost = fx.defaultHost ? (this.byName.get(fx.defaultHost.toLowerCase()) as FleetHost) : (this.hosts[0] as FleetHost);
+  }
+
+  /**
+   * A host whose fixture port was 0 now listens on `port`: requests arriving there are its own,
+   * and `host.port` says which it is from now on.
+   */
+  bindPort(host: FleetHost, port: number): void {
+    if (host.port !== undefined && host.port !== 0) this.byPort.delete(host.port);
+    (host as { port: number | undefined }).port = port;
+    this.byPort.set(port, host);
   }
 
   /** The host whose own listener is on this port. */

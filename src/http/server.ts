@@ -86,7 +86,18 @@ export interface AppDeps {
   readonly faults?: FaultRegistry;
   /** The request journal (docs/journal.md): every /wsman request is recorded in it. */
   readonly journal?: RequestJournal;
+  /** The emulator's life: `GET /_emulator/health`, and WS-Man refused with 503 while it stops. */
+  readonly lifecycle?: {
+    phase(): string;
+    health(): { status: number; body: object };
+  };
 }
+
+/** What HTTP.sys answers for a URL whose service is not there to take the request. */
+const UNAVAILABLE_BODY =
+  '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w3.org/TR/html4/strict.dtd">\r\n' +
+  '<HTML><HEAD><TITLE>Service Unavailable</TITLE>\r\n<META HTTP-EQUIV="Content-Type" Content-Type="text/html; charset=us-ascii"></HEAD>\r\n' +
+  '<BODY><h2>Service Unavailable</h2>\r\n<hr><p>HTTP Error 503. The service is unavailable.</p>\r\n</BODY></HTML>\r\n';
 
 /** HTTP.sys matches the WS-Man URL case-insensitively, with or without a trailing slash. */
 const WSMAN_PATH = /^\/wsman\/?$/i;
@@ -100,6 +111,14 @@ export function createApp(deps: AppDeps): http.RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  const lifecycle = deps.lifecycle;
+  if (lifecycle) {
+    // No credentials: a harness or a container's health check asks before it knows any.
+    app.get('/_emulator/health', (_req: Request, res: Response) => {
+      const { status, body } = lifecycle.health();
+      res.status(status).setHeader('Cache-Control', 'no-store').json(body);
+    });
+  }
   if (deps.admin) app.use('/_emulator', deps.admin);
   app.use((_req: Request, res: Response) => {
     res.status(404).type('text/html; charset=us-ascii').send(NOT_FOUND_BODY);
@@ -114,6 +133,14 @@ export function createApp(deps: AppDeps): http.RequestListener {
     if (!WSMAN_PATH.test(path)) {
       res.setHeader('Server', SERVER_HEADER);
       app(req, res);
+      return;
+    }
+    if (lifecycle && lifecycle.phase() !== 'ready') {
+      // Stopping (or not yet started): WinRM is not there to take the request.
+      openRecord(deps, req, res, path);
+      req.resume();
+      head(res, 503, { 'Content-Type': 'text/html; charset=us-ascii', 'Content-Length': Buffer.byteLength(UNAVAILABLE_BODY), Connection: 'close' });
+      res.end(UNAVAILABLE_BODY);
       return;
     }
     if (req.method !== 'POST') {

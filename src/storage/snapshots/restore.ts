@@ -14,6 +14,7 @@
  * 3. recoverRestore() at every start finishes a commit a crash interrupted, and removes
  *    leftover staging folders.
  */
+import { LOCK_FILE } from '../dataDirLock';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,7 +27,8 @@ import { applyPlan, parsePlan, unitOf, UnitPlanner, type UnitAction } from './un
 export const RESTORE_MARKER = 'restore.json';
 const STAGING_PREFIX = '.restore-';
 /** What a data directory may hold for `serve --restore`: a kept certificate. */
-const ALLOWED_IN_EMPTY_DATA_DIR = new Set(['tls']);
+/** What a data directory with no state may hold: the HTTPS certificate, and the lock of the emulator starting on it. */
+const ALLOWED_IN_EMPTY_DATA_DIR = new Set(['tls', LOCK_FILE]);
 
 /** A restore refused: `mismatch` (another fleet's archive), `archive` (unreadable or inconsistent), `dataDir` (not empty). */
 export class SnapshotRestoreError extends Error {
