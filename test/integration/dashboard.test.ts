@@ -9,6 +9,7 @@ import { ADMIN } from '../support/soap';
 import { BasicAuthenticator } from '../../src/client/transport';
 import { WsmanClient } from '../../src/client/wsmanClient';
 import { DatabaseAuthType, provisionHost } from '../../src/client/ipam';
+import { startEmulator as startEmbedded } from '../../src/embed/startEmulator';
 import contoso from '../../fixtures/contoso.json';
 import type { Fixture } from '../../src/config/fixture';
 
@@ -104,6 +105,18 @@ test('the page and its files are served with the admin credentials, with a Conte
   expect(bare.headers.get('location')).toBe('/_emulator/ui/');
   const index = (await (await fetch(`${base}/_emulator/`, { headers: { Authorization: ADMIN } })).json()) as { endpoints: string[] };
   expect(index.endpoints).toEqual(expect.arrayContaining(['GET ui/', 'GET ui/events']));
+});
+
+test("an embedded emulator's dashboardUrl is the page, opened with its credentials", async () => {
+  const embedded = await startEmbedded();
+  try {
+    const { user, password } = embedded.credentials;
+    const res = await fetch(embedded.dashboardUrl, { headers: { Authorization: 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64') } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<script src="app.js"');
+  } finally {
+    await embedded.stop();
+  }
 });
 
 test('without credentials the page, its files and the stream are refused with 401 and a Basic challenge', async () => {
@@ -209,6 +222,4 @@ test('stopping the emulator ends an open stream with bye instead of waiting on i
   // A stream the listener's grace period cut would end without it.
   expect(stream.events.at(-1)).toEqual({ event: 'bye', data: { reason: 'the emulator is stopping' } });
   expect(emu.emulator.dashboard?.watchers).toBe(0);
-  // afterEach stops it again: a second stop must be harmless.
-  emu = { ...emu, stop: () => Promise.resolve() };
 });
