@@ -20,4 +20,12 @@ module.exports = tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The dashboard's page script (docs/dashboard.md): a plain browser script, no modules, no build step.
+    files: ['static/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', EventSource: 'readonly', fetch: 'readonly', requestAnimationFrame: 'readonly', getComputedStyle: 'readonly', Node: 'readonly' },
+    },
+  },
 );
