@@ -7,12 +7,14 @@
  *   npm run bench -- --only identify,provision  some parts only
  *
  * Runs other than the full one write bench/out/RESULTS-partial.md unless --out says otherwise.
+ * Exits 1 when a floor it measured was missed (after writing the report), in every mode.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './lib/dist';
+import { exitCodeFor, missedLine } from './lib/floors';
 import { machineInfo } from './lib/machine';
 import { profileMarkdown, summarizeProfile } from './lib/profile';
 import { passMark, table, type BenchConfig, type Floor, type ProfileRun, type Section } from './lib/report';
@@ -33,6 +35,9 @@ provision (= provision-one,fanout), memory, shell, faults, snapshots. Default: a
   --out <file>   where to write the report (default: bench/RESULTS.md for a
                  full run, bench/out/RESULTS-partial.md otherwise)
   --no-profile   no CPU profile of the emulator when a floor is missed
+
+Exit status: 1 when a floor the run measured was missed (the report is written
+first), whatever the mode; a floor the run did not measure does not count.
 `;
 
 const PARTS = ['identify', 'get', 'enumerate', 'invoke', 'sealed', 'provision-one', 'fanout', 'memory', 'shell', 'faults', 'snapshots'] as const;
@@ -182,7 +187,9 @@ async function main(): Promise<number> {
   fs.writeFileSync(outFile, md.join('\n').replace(/\n{3,}/g, '\n\n'));
   cfg.log(`wrote ${path.relative(process.cwd(), outFile) || outFile} in ${elapsedMin.toFixed(1)} min`);
   for (const f of floors) cfg.log(`  floor ${f.name} ${f.target}: ${f.measured} — ${f.pass === undefined ? 'not measured' : f.pass ? 'PASS' : 'MISS'}`);
-  return 0;
+  const missed = missedLine(floors);
+  if (missed) process.stderr.write(`bench: ${missed}\n`);
+  return exitCodeFor(floors);
 }
 
 main().then(

@@ -15,6 +15,7 @@ import { AccountAuthenticator } from './fleet/authentication';
 import { Fleet } from './fleet/fleet';
 import { HostFeatures } from './fleet/hostFeatures';
 import { adminRouter } from './http/admin';
+import { Dashboard } from './http/dashboard';
 import { NegotiateAuthenticator } from './http/negotiate';
 import { DEFAULT_JOURNAL_SIZE, RequestJournal } from './harness/journal';
 import { createApp, startListener, type HttpTimeouts, type RunningListener } from './http/server';
@@ -149,6 +150,8 @@ export class Emulator {
   httpsListener: RunningListener | undefined;
   /** The HTTPS listener's certificate, once started (if enabled). */
   tls: TlsMaterial | undefined;
+  /** The live dashboard (/_emulator/ui/), once started. */
+  dashboard: Dashboard | undefined;
   readonly fleet: Fleet;
   readonly store: StateStore;
   readonly registry: ClassRegistry;
@@ -361,13 +364,14 @@ export class Emulator {
     if (this.phaseNow !== 'created') throw new Error(`an emulator starts once; this one is ${this.phaseNow}`);
     this.phaseNow = 'starting';
     await this.prepare();
+    this.dashboard = new Dashboard(this.control, this.fleet, this.log);
     const app = createApp({
       fleet: this.fleet,
       accounts: this.parts.accounts,
       negotiate: new NegotiateAuthenticator(this.parts.accounts),
       handler: this.parts.handler,
       log: this.log,
-      admin: adminRouter(this.fleet, this.parts.accounts, this.control, this.log, this.parts.snapshots),
+      admin: adminRouter(this.fleet, this.parts.accounts, this.control, this.log, this.parts.snapshots, this.dashboard.router),
       faults: this.parts.faults,
       journal: this.parts.journal,
       lifecycle: { phase: () => this.phaseNow, health: () => this.health() },
@@ -482,6 +486,8 @@ export class Emulator {
 
   private async closeListeners(): Promise<void> {
     this.parts.faults.onHostDown = undefined;
+    // The dashboard's event streams never end by themselves: ended first, a listener's close does not wait on them.
+    await this.dashboard?.close();
     await Promise.all(this.listeners.map((l) => l.close()));
     this.listeners = [];
     this.hostListeners.clear();

@@ -12,12 +12,13 @@ import { CassetteError, readCassette } from './harness/cassette';
 import { UsageError, integerOption } from './cli/usage';
 import { DEFAULT_FIXTURE, FixtureError, loadFixture, withGeneratedHosts, type Fixture } from './config/fixture';
 import { packageVersion } from './config/paths';
-import { parseOptions, type OptionSpec } from './cli/options';
+import { parseOptions } from './cli/options';
+import { SERVE_OPTIONS } from './cli/serveOptions';
 import { startEmulator, type RunningEmulator } from './embed/startEmulator';
 import { DataDirLockedError } from './storage/dataDirLock';
-import { bannerFor } from './cli/banner';
+import { fixtureAccounts, formatBanner } from './console';
 import { MAX_JOURNAL_SIZE } from './harness/journal';
-import { abandonLog, createLogger, drainLog, type Logger } from './log';
+import { abandonLog, createLogger, drainLog, writeBesideLog, type Logger } from './log';
 import { parseClockOption } from './harness';
 import { SnapshotRestoreError } from './storage/snapshots/restore';
 
@@ -69,32 +70,6 @@ Options (each also read from IPAM_EMULATOR_<OPTION>, e.g. IPAM_EMULATOR_DATA_DIR
 Ready: stdout gets one JSON line with "event":"ready" and every URL when the emulator
 listens; GET /_emulator/health answers 200 then (503 while starting or stopping).
 `;
-
-/** serve's flags; each is also read from IPAM_EMULATOR_<FLAG> (cli/options.ts, docs/embedding.md). */
-const SERVE_OPTIONS = {
-  listen: { type: 'string' },
-  port: { type: 'string' },
-  'data-dir': { type: 'string' },
-  fixture: { type: 'string' },
-  hosts: { type: 'string' },
-  'hosts-base-port': { type: 'string' },
-  'https-port': { type: 'string' },
-  'no-https': { type: 'boolean' },
-  'tls-cert': { type: 'string' },
-  'tls-key': { type: 'string' },
-  concurrency: { type: 'string' },
-  seed: { type: 'string' },
-  clock: { type: 'string' },
-  'journal-size': { type: 'string' },
-  restore: { type: 'string' },
-  replay: { type: 'string' },
-  'on-miss': { type: 'string' },
-  'ready-file': { type: 'string' },
-  'log-level': { type: 'string' },
-  'log-format': { type: 'string' },
-  version: { type: 'boolean', noEnv: true },
-  help: { type: 'boolean', short: 'h', noEnv: true },
-} as const satisfies Record<string, OptionSpec>;
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
@@ -209,8 +184,8 @@ function announceReady(running: RunningEmulator, log: Logger, format: 'json' | '
     log.info(ready, 'ready');
     return;
   }
-  process.stdout.write(bannerFor(ready, fixture, process.stdout.isTTY === true));
-  process.stdout.write(`${JSON.stringify(ready)}\n`);
+  const color = process.stdout.isTTY === true;
+  writeBesideLog(log, `${formatBanner({ ...ready, accounts: fixtureAccounts(fixture), admin: fixture.admin }, { color })}\n${JSON.stringify(ready)}\n`);
 }
 
 /** What went wrong at start, said with the flag that fixes it (a port in use, an address that is not this machine's). */

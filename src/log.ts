@@ -4,6 +4,7 @@
  * slip in by mistake.
  */
 import pino, { type Logger } from 'pino';
+import { createConsoleStream } from './console';
 
 export type { Logger };
 
@@ -24,8 +25,9 @@ const broken = new WeakSet<Logger>();
  * record for a person at a terminal (src/console); `json` (pino's lines) for everything else.
  */
 export function createLogger(level: string = process.env.IPAM_EMULATOR_LOG_LEVEL ?? 'info', destination?: pino.DestinationStream, format: 'json' | 'pretty' = 'json'): Logger {
-  void format; // wired to src/console once it lands
-  const dest = destination ?? pino.destination({ dest: 1, sync: false });
+  const stdout = destination ? undefined : pino.destination({ dest: 1, sync: false });
+  // pretty: pino's lines turned into lines for people on their way to stdout (src/console).
+  const dest = destination ?? (format === 'pretty' ? createConsoleStream(stdout as unknown as NodeJS.WritableStream, { color: process.stdout.isTTY === true }) : (stdout as pino.DestinationStream));
   const logger = pino(
     {
       level,
@@ -37,10 +39,10 @@ export function createLogger(level: string = process.env.IPAM_EMULATOR_LOG_LEVEL
     },
     dest,
   );
-  if (!destination) {
-    destinations.set(logger, dest as unknown as Drainable);
+  if (stdout) {
+    destinations.set(logger, stdout as unknown as Drainable);
     // pino stops writing to a broken pipe (EPIPE); drainLog must then not wait for what can never be written.
-    (dest as unknown as NodeJS.EventEmitter).on('error', (err: NodeJS.ErrnoException) => {
+    (stdout as unknown as NodeJS.EventEmitter).on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') broken.add(logger);
     });
   }
@@ -63,6 +65,16 @@ export async function drainLog(log: Logger, ms: number): Promise<boolean> {
   const drained = !pending();
   abandonLog(log);
   return drained;
+}
+
+/**
+ * Writes text for people (the banner of `serve`) to the logger's stdout, in order with its records;
+ * to process.stdout for a logger with a destination of its own.
+ */
+export function writeBesideLog(log: Logger, text: string): void {
+  const dest = destinations.get(log);
+  if (dest) dest.write(text);
+  else process.stdout.write(text);
 }
 
 /** Stops writing the log to stdout and drops what is left, so an exit right now cannot wait on stdout. */

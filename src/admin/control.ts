@@ -16,12 +16,16 @@ import type { ConcurrencySnapshot, Dispatcher } from '../jobs/dispatcher';
 import type { JobService } from '../jobs/jobs';
 import type { IpamHostConfiguration } from '../provisioning/model';
 import type { IpamService } from '../provisioning/service';
+import { STEPS } from '../provisioning/steps';
 import type { ShellService, ShellSummary } from '../shell/shells';
 import type { IpamState } from '../storage/ipamState';
 import { JobState, type JobRecord, type JobStore } from '../storage/jobStore';
 import { seedSimulatedDatabases } from '../storage/seed';
 import type { SqlServerDirectory } from '../storage/sqlServers';
 import { ProvisioningState, type StateStore } from '../storage/stateStore';
+
+/** The job operation whose steps are the engine's six (an UpdateIpamServer job reports none). */
+const PROVISIONING = 'InvokeIpamServerProvisioning';
 
 export interface HostSummary {
   readonly fqdn: string;
@@ -31,6 +35,35 @@ export interface HostSummary {
   readonly busy: boolean;
   readonly jobs: { readonly total: number; readonly active: number };
   readonly shells: number;
+}
+
+/** How the dashboard colours a host: its provisioning state, with the database type once provisioned. */
+export type HostTileState = 'unprovisioned' | 'queued' | 'provisioning' | 'provisioned-wid' | 'provisioned-sql' | 'failed';
+
+/** A provisioning step by its place among the six (1-based) and its title. */
+export interface StepPosition {
+  readonly number: number;
+  readonly of: number;
+  readonly title: string;
+}
+
+/** One host of the fleet as the dashboard's grid shows it. */
+export interface HostTile {
+  readonly host: string;
+  readonly state: HostTileState;
+  /** The step a running provisioning is on. */
+  readonly step: StepPosition | null;
+  /** The host's most recent job, if any. */
+  readonly job: string | null;
+  /** Why its most recent job failed (state `failed`). */
+  readonly error: string | null;
+}
+
+/** A job with the steps it reported done (when each ended, on the emulator's clock) and the one it is on. */
+export interface JobProgress {
+  readonly job: JobRecord;
+  readonly steps: ReadonlyArray<{ readonly title: string; readonly endedAt: string }>;
+  readonly current: StepPosition | null;
 }
 
 /** What `GET /_emulator/clock` answers. */
@@ -144,6 +177,56 @@ export class EmulatorControl {
 
   job(instanceId: string): JobRecord | undefined {
     return this.d.jobStore.get(instanceId);
+  }
+
+  /**
+   * Every host as the dashboard colours it, from three queries whatever the fleet's size. A host whose
+   * last job ended in Exception (or was killed) and that is not provisioned is `failed`.
+   */
+  hostTiles(): HostTile[] {
+    const states = this.d.store.hostStates();
+    const databases = this.d.ipamState.databaseTypes();
+    const latest = this.d.jobStore.latestPerHost();
+    return this.d.fleet.hosts.map((h) => {
+      const key = h.fqdn.toLowerCase();
+      const state = states.get(key) ?? ProvisioningState.NotProvisioned;
+      const job = latest.get(key);
+      const running = job?.state === JobState.Running && job.operation === PROVISIONING;
+      const tile = (s: HostTileState, step: StepPosition | null = null): HostTile => ({
+        host: h.fqdn,
+        state: s,
+        step,
+        job: job?.instanceId ?? null,
+        error: s === 'failed' ? (job?.errorDescription ?? null) : null,
+      });
+      if (state === ProvisioningState.Provisioning || running) return tile('provisioning', running && job ? this.currentStep(job.instanceId) : null);
+      if (state === ProvisioningState.Provisioned) return tile(databases.get(key) === 'MSSQL' ? 'provisioned-sql' : 'provisioned-wid');
+      if (job && (job.state === JobState.New || job.state === JobState.Starting)) return tile('queued');
+      if (state === ProvisioningState.Failed || job?.state === JobState.Exception || job?.state === JobState.Killed) return tile('failed');
+      return tile('unprovisioned');
+    });
+  }
+
+  /**
+   * At most `limit` jobs with their steps, running ones first, then queued ones, then the most recently
+   * ended; and how many jobs there are in each state.
+   */
+  jobBoard(limit: number): { counts: Partial<Record<keyof typeof JobState, number>>; jobs: JobProgress[] } {
+    const counts: Partial<Record<keyof typeof JobState, number>> = {};
+    for (const [state, n] of this.d.jobStore.stateCounts()) counts[JobState[state] as keyof typeof JobState] = n;
+    const jobs = this.d.jobStore.board(limit).map((job) => ({
+      job,
+      steps: this.d.jobs.stepMarks(job.instanceId).map((m) => ({ title: m.status, endedAt: m.at })),
+      current: job.state === JobState.Running && job.operation === PROVISIONING ? this.currentStep(job.instanceId) : null,
+    }));
+    return { counts, jobs };
+  }
+
+  /** The step after those a running provisioning job reported done. */
+  private currentStep(instanceId: string): StepPosition | null {
+    const done = this.d.jobs.stepMarks(instanceId).length;
+    const step = STEPS[done];
+    return step ? { number: done + 1, of: STEPS.length, title: step.title } : null;
   }
 
   concurrency(): ConcurrencySnapshot {

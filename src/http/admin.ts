@@ -60,9 +60,11 @@ function jobStateOf(q: unknown): JobState | undefined {
   return Number.isInteger(n) && typeof JobState[n] === 'string' ? (n as JobState) : undefined;
 }
 
-export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, control: EmulatorControl, log: Logger, snapshots?: SnapshotService): express.Router {
+export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, control: EmulatorControl, log: Logger, snapshots?: SnapshotService, dashboard?: express.Router): express.Router {
   const r = express.Router();
   r.use(requireAdmin(fleet, accounts));
+  // The dashboard's pages and event stream (http/dashboard.ts): behind the same credentials, before the JSON body parser.
+  if (dashboard) r.use('/ui', dashboard);
   r.use(express.json({ limit: '16kb' }));
 
   r.get('/', (_req, res) => {
@@ -70,7 +72,7 @@ export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, contro
       fleet: fleet.name,
       hosts: fleet.hosts.length,
       defaultHost: fleet.defaultHost.fqdn,
-      endpoints: ['GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset', 'GET shells?host=', 'DELETE shells/:id', 'GET clock', 'POST clock', 'GET lockouts', 'DELETE lockouts', 'GET faults', 'POST faults', 'GET faults/:id', 'DELETE faults/:id', 'DELETE faults', 'GET requests?host=&operation=&status=&fault=&since=&limit=', 'GET near-misses?host=&operation=&fault=&kind=&since=&limit=', 'GET snapshots', 'POST snapshots', 'GET snapshots/:name', 'DELETE snapshots/:name', 'POST snapshots/:name/restore', 'GET snapshots/:name/archive'],
+      endpoints: ['GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset', 'GET shells?host=', 'DELETE shells/:id', 'GET clock', 'POST clock', 'GET lockouts', 'DELETE lockouts', 'GET faults', 'POST faults', 'GET faults/:id', 'DELETE faults/:id', 'DELETE faults', 'GET requests?host=&operation=&status=&fault=&since=&limit=', 'GET near-misses?host=&operation=&fault=&kind=&since=&limit=', 'GET snapshots', 'POST snapshots', 'GET snapshots/:name', 'DELETE snapshots/:name', 'POST snapshots/:name/restore', 'GET snapshots/:name/archive', 'GET ui/', 'GET ui/events'],
     });
   });
   r.get('/hosts', (_req, res) => {

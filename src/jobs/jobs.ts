@@ -44,9 +44,20 @@ export class JobTerminatedError extends Error {
   }
 }
 
+/** A step a job reported done: the status it gave (the step's title) and when, on the emulator's clock. */
+export interface StepMark {
+  readonly status: string;
+  readonly at: string;
+}
+
+/** How many jobs' step marks are kept (the newest): the database keeps jobs, not their steps' times. */
+const STEP_MARKS_KEPT = 10_000;
+
 export class JobService {
   /** Jobs queued or running: how to cancel each, and its end. */
   private readonly active = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
+  /** The steps each recent job reported, in order (a Map keeps insertion order: the oldest job goes first). */
+  private readonly marks = new Map<string, StepMark[]>();
 
   constructor(
     private readonly store: JobStore,
@@ -74,7 +85,8 @@ export class JobService {
       signal: controller.signal,
       progress: (fraction, status) => {
         percent = Math.max(percent, Math.min(100, Math.round(fraction * 100)));
-        this.store.update(instanceId, { state: JobState.Running, percent, status });
+        const at = this.store.update(instanceId, { state: JobState.Running, percent, status });
+        this.mark(instanceId, { status, at });
       },
     };
     const done = this.dispatcher
@@ -118,6 +130,21 @@ export class JobService {
 
   get(instanceId: string): JobRecord | undefined {
     return this.store.get(instanceId);
+  }
+
+  /** The steps a job reported done so far, oldest first; none for a job of an earlier run of the emulator. */
+  stepMarks(instanceId: string): readonly StepMark[] {
+    return this.marks.get(instanceId) ?? [];
+  }
+
+  private mark(instanceId: string, m: StepMark): void {
+    let list = this.marks.get(instanceId);
+    if (!list) {
+      if (this.marks.size >= STEP_MARKS_KEPT) this.marks.delete(this.marks.keys().next().value as string);
+      list = [];
+      this.marks.set(instanceId, list);
+    }
+    list.push(m);
   }
 
   getMany(instanceIds: readonly string[]): Array<JobRecord | undefined> {

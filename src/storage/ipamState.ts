@@ -71,6 +71,12 @@ export class IpamState {
     return row ? (JSON.parse(row.config) as T) : undefined;
   }
 
+  /** The database type (WID, MSSQL) of every provisioned host's configuration, without parsing the configurations. */
+  databaseTypes(): Map<string, string> {
+    const rows = prepared(this.db, "SELECT fqdn, json_extract(config, '$.database.type') AS type FROM host_ipam").all() as Array<{ fqdn: string; type: unknown }>;
+    return new Map(rows.map((r) => [r.fqdn.toLowerCase(), typeof r.type === 'string' ? r.type : '']));
+  }
+
   setHostConfig(fqdn: string, config: unknown): void {
     prepared(this.db, 'INSERT INTO host_ipam (fqdn, config, updated_at) VALUES (?, ?, ?) ON CONFLICT(fqdn) DO UPDATE SET config = excluded.config, updated_at = excluded.updated_at')
       .run(fqdn, JSON.stringify(config), this.clock.date().toISOString());

@@ -90,7 +90,7 @@ export class JobStore {
   update(
     instanceId: string,
     u: { state: JobState; percent: number; status: string; started?: boolean; ended?: boolean; errorCode?: number; errorDescription?: string; errorMessageId?: string },
-  ): void {
+  ): string {
     const now = this.clock.date().toISOString();
     prepared(this.db, UPDATE_JOB).run({
       instanceId,
@@ -104,6 +104,7 @@ export class JobStore {
       errorDescription: u.errorDescription ?? null,
       errorMessageId: u.errorMessageId ?? null,
     });
+    return now;
   }
 
   get(instanceId: string): JobRecord | undefined {
@@ -156,6 +157,36 @@ export class JobStore {
     }
     const sql = `SELECT * FROM jobs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY time_submitted, instance_id`;
     return (prepared(this.db, sql).all(...params) as Row[]).map(toRecord);
+  }
+
+  /**
+   * At most `limit` jobs for a live view: running ones first, then queued ones (oldest first, as the
+   * dispatcher takes them), then the most recently ended.
+   */
+  board(limit: number): JobRecord[] {
+    const sql = `SELECT * FROM jobs ORDER BY CASE state WHEN ${JobState.Running} THEN 0 WHEN ${JobState.New} THEN 1 WHEN ${JobState.Starting} THEN 1 ELSE 2 END,
+       CASE WHEN state IN (${JobState.New}, ${JobState.Starting}) THEN time_submitted END, state_changed DESC, instance_id LIMIT ?`;
+    return (prepared(this.db, sql).all(limit) as Row[]).map(toRecord);
+  }
+
+  /** How many jobs are in each state. */
+  stateCounts(): Map<JobState, number> {
+    const rows = prepared(this.db, 'SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as Array<{ state: number; n: number }>;
+    return new Map(rows.map((r) => [r.state as JobState, r.n]));
+  }
+
+  /** Each host's most recent job (the one it works on, not those submitted to it): its state, by FQDN in lower case. */
+  latestPerHost(): Map<string, { instanceId: string; state: JobState; operation: string; errorDescription: string | null }> {
+    const rows = prepared(
+      this.db,
+      `SELECT fqdn, instance_id, state, operation, error_description FROM (
+         SELECT fqdn, instance_id, state, operation, error_description,
+                ROW_NUMBER() OVER (PARTITION BY fqdn ORDER BY time_submitted DESC, instance_id DESC) AS n FROM jobs
+       ) WHERE n = 1`,
+    ).all() as Array<{ fqdn: string; instance_id: string; state: number; operation: string; error_description: string | null }>;
+    return new Map(
+      rows.map((r) => [r.fqdn.toLowerCase(), { instanceId: r.instance_id, state: r.state as JobState, operation: r.operation, errorDescription: r.error_description }]),
+    );
   }
 
   /** Jobs left New or Running by a stop. */

@@ -10,7 +10,7 @@ import { startEmulator, type TestEmulator } from '../support/emulator';
 
 /** Everything the interop suites need, in one command (reference/clients.md). */
 export const INSTALL_ALL =
-  'apt-get install -y python3-winrm python3-requests-ntlm wsl uuid-runtime ansible-core golang-github-masterzen-winrm-dev; python3 -m pip install pypsrp pywinrm pytest-testinfra';
+  'apt-get install -y python3-winrm python3-requests-ntlm wsl uuid-runtime ansible-core golang-github-masterzen-winrm-dev chromium; python3 -m pip install pypsrp pywinrm pytest-testinfra';
 
 /** How to install each client (Debian packages, or PyPI) and what it runs. */
 const DEBIAN_PACKAGES: Readonly<Record<string, string>> = {
@@ -21,6 +21,8 @@ const DEBIAN_PACKAGES: Readonly<Record<string, string>> = {
   pypsrp: 'python3 -m pip install pypsrp',
   'pywinrm-pypi': 'python3 -m pip install pywinrm',
   testinfra: 'python3 -m pip install pytest-testinfra pywinrm',
+  // The dashboard's browser test (test/browser/): Debian's Chromium, driven by the dev dependency playwright-core.
+  chromium: 'apt-get install -y --no-install-recommends chromium (and npm ci, for playwright-core)',
 };
 
 /** True when `cmd` (a name looked up on PATH, or a path) is an executable file. */
