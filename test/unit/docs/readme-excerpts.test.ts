@@ -12,7 +12,7 @@ const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
 const marked = [...readme.matchAll(/<!-- example: (\S+) -->\n```\w*\n([\s\S]*?)```/g)].map((m) => ({ file: m[1] as string, code: m[2] as string }));
 
 test('README marks its examples', () => {
-  expect(marked.map((m) => m.file)).toEqual(expect.arrayContaining(['examples/jest/emulator.test.ts']));
+  expect(marked.map((m) => m.file)).toEqual(expect.arrayContaining(['examples/jest/emulator.test.ts', 'python/tests/test_example.py']));
 });
 
 test.each(marked.map((m) => [m.file, m.code]))('the README block from %s is a verbatim excerpt of it', (file, code) => {
