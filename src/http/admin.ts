@@ -72,7 +72,7 @@ export function adminRouter(fleet: Fleet, accounts: AccountAuthenticator, contro
       fleet: fleet.name,
       hosts: fleet.hosts.length,
       defaultHost: fleet.defaultHost.fqdn,
-      endpoints: ['GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset', 'GET shells?host=', 'DELETE shells/:id', 'GET clock', 'POST clock', 'GET lockouts', 'DELETE lockouts', 'GET faults', 'POST faults', 'GET faults/:id', 'DELETE faults/:id', 'DELETE faults', 'GET requests?host=&operation=&status=&fault=&since=&limit=', 'GET near-misses?host=&operation=&fault=&kind=&since=&limit=', 'GET snapshots', 'POST snapshots', 'GET snapshots/:name', 'DELETE snapshots/:name', 'POST snapshots/:name/restore', 'GET snapshots/:name/archive', 'GET ui/', 'GET ui/events'],
+      endpoints: ['GET health (no credentials)', 'GET hosts', 'GET hosts/:fqdn', 'POST hosts/:fqdn/reset', 'POST reset', 'GET jobs?host=&state=', 'GET jobs/:id', 'GET concurrency', 'POST concurrency/reset', 'GET shells?host=', 'DELETE shells/:id', 'GET clock', 'POST clock', 'GET lockouts', 'DELETE lockouts', 'GET faults', 'POST faults', 'GET faults/:id', 'DELETE faults/:id', 'DELETE faults', 'GET requests?host=&operation=&status=&fault=&since=&limit=', 'GET near-misses?host=&operation=&fault=&kind=&since=&limit=', 'GET snapshots', 'POST snapshots', 'GET snapshots/:name', 'DELETE snapshots/:name', 'POST snapshots/:name/restore', 'GET snapshots/:name/archive', 'GET ui/', 'GET ui/events'],
     });
   });
   r.get('/hosts', (_req, res) => {
