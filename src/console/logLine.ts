@@ -72,7 +72,7 @@ function statusStyle(status: number | undefined, faulted: boolean): Style | unde
 function operationOf(r: Record<string, unknown>): { op: string; target: string } {
   const logged = text(r.op);
   const resource = lastSegment(text(r.resourceUri));
-  if (logged?.startsWith('Shell ')) return { op: 'Shell', target: logged.slice('Shell '.length) };
+  if (logged?.startsWith('Shell ')) return { op: 'Shell', target: [logged.slice('Shell '.length), text(r.program)].filter(Boolean).join(' ') };
   if (logged?.startsWith('Invoke ')) return { op: 'Invoke', target: [resource, logged.slice('Invoke '.length)].filter(Boolean).join('.') };
   const op = logged ?? lastSegment(text(r.action));
   if (op !== undefined) return { op, target: resource ?? '' };

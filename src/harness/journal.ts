@@ -72,11 +72,16 @@ export interface RequestRecord {
   journal?: RequestFacts;
 }
 
-/** The request's log line: the record without its journal-only facts. */
+/**
+ * The request's log line: the record without its journal-only facts, but for a shell Command's
+ * program (its first word, as `GET /_emulator/shells` shows it: never the rest of the command line),
+ * which says what ran.
+ */
 export function logLineOf(record: RequestRecord): Record<string, unknown> {
   if (record.journal === undefined) return record;
-  const { journal: _facts, ...line } = record;
-  return line;
+  const { journal: facts, ...line } = record;
+  const program = facts.door === 'shell' && facts.operation === 'Command' ? facts.parameters?.program : undefined;
+  return program ? { ...line, program } : line;
 }
 
 /** One request as `GET /_emulator/requests` gives it. Absent facts are null, so every entry has every field. */

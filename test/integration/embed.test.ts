@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { AdminApiError, DataDirLockedError, ProvisioningMethod, provisionHost, startEmulator, type RunningEmulator } from '../../src/index';
+import pino from 'pino';
+import { AdminApiError, DataDirLockedError, Emulator, ProvisioningMethod, provisionHost, startEmulator, type RunningEmulator } from '../../src/index';
 import contoso from '../../fixtures/contoso.json';
 import type { Fixture } from '../../src/config/fixture';
 import { tempDir } from '../support/emulator';
@@ -164,4 +165,17 @@ test('health answers 503 while the emulator stops (jobs draining), and WS-Man re
     client.close();
     await emu.stop();
   }
+});
+
+test('an emulator not yet listening reports starting (503), and one stopped reports stopping', async () => {
+  const emulator = Emulator.create({ dataDir: ':memory:', logger: pino({ level: 'silent' }) });
+  expect(emulator.health()).toMatchObject({ status: 503, body: { status: 'starting', hosts: 1, fleet: 'contoso' } });
+  expect(emulator.phase).toBe('created');
+  await emulator.start('127.0.0.1', 0, { httpsPort: false });
+  expect(emulator.health()).toMatchObject({ status: 200, body: { status: 'ok' } });
+  await emulator.stop();
+  expect(emulator.phase).toBe('stopped');
+  expect(emulator.health()).toMatchObject({ status: 503, body: { status: 'stopping' } });
+  // An emulator starts once.
+  await expect(emulator.start('127.0.0.1', 0)).rejects.toThrow('an emulator starts once; this one is stopped');
 });
