@@ -31,7 +31,7 @@ describe('a request record is one row of aligned columns', () => {
 
   test("the shell: the shell's operation (Create, Command…) in place of a class", () => {
     expect(formatLogLine(record('shellCreate'), plain)).toBe('00:00:19.342  ipam1      IPAM1\\Administrator    200      2.7 ms  Shell      Create');
-    expect(formatLogLine(record('shellCommand'), plain)).toBe('00:00:19.350  ipam1      IPAM1\\Administrator    200      4.8 ms  Shell      Command');
+    expect(formatLogLine(record('shellCommand'), plain)).toBe('00:00:19.350  ipam1      IPAM1\\Administrator    200      4.8 ms  Shell      Command hostname');
   });
 
   test('a refused logon says why; an unauthenticated Identify has no user', () => {

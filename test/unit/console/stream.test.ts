@@ -20,7 +20,7 @@ describe('createConsoleStream', () => {
     createConsoleStream(out, { color: false, utc: true }).write(`${RECORDS.shellCreated}\n${RECORDS.shellCommand}\n`);
     expect(text()).toBe(
       '00:00:19.341  INFO   shell created  host=ipam1.contoso.com  shellId=60F134E4-CD01-40C7-A7CB-0628DFF5B1F2  owner=IPAM1\\Administrator\n' +
-        '00:00:19.350  ipam1      IPAM1\\Administrator    200      4.8 ms  Shell      Command\n',
+        '00:00:19.350  ipam1      IPAM1\\Administrator    200      4.8 ms  Shell      Command hostname\n',
     );
   });
 

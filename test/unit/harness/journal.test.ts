@@ -72,6 +72,11 @@ describe('RequestJournal', () => {
     expect(line).not.toHaveProperty('journal');
     expect(line).toMatchObject({ method: 'POST', status: 200 });
     expect(JSON.stringify(line)).not.toContain('DatabaseServer');
+    // A shell Command's program (its first word) is logged, nothing else of its command line.
+    const command = logLineOf(record({ journal: { door: 'shell', operation: 'Command', parameters: { program: 'powershell' } } }));
+    expect(command).toMatchObject({ program: 'powershell' });
+    expect(command).not.toHaveProperty('journal');
+    expect(logLineOf(record({ journal: { door: 'cim', operation: 'Invoke', parameters: { program: 'x' } } }))).not.toHaveProperty('program');
     const bare = record({ journal: undefined });
     delete bare.journal;
     expect(logLineOf(bare)).toBe(bare);
