@@ -76,6 +76,15 @@ export function fmtPct(r: number): string {
   return `${r >= 0.1 ? Math.round(r * 100) : (r * 100).toFixed(1)}%`;
 }
 
+/**
+ * A ratio held against a floor: as fmtPct, but never rounded onto the floor's other side (49.995 %
+ * against "≥ 50 %" reads 49.9 %, not a 50 % that missed).
+ */
+export function fmtPctAgainst(r: number, floor: number): string {
+  if (!Number.isFinite(r) || r >= floor || Math.round(r * 100) / 100 < floor) return fmtPct(r);
+  return `${(Math.floor(r * 1000) / 10).toFixed(1)}%`;
+}
+
 /** A latency ratio as a factor, e.g. 3.46 → "3.5×". */
 export function fmtTimes(r: number): string {
   if (!Number.isFinite(r)) return '–';

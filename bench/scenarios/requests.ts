@@ -27,7 +27,7 @@ import {
 import { post200 } from '../lib/http';
 import { runInterleaved, runLoad, type LoadResult, type Request } from '../lib/load';
 import { profileUnderLoad } from '../lib/profiling';
-import { fmtMB, fmtMs, fmtPct, fmtRate, fmtTimes, Samples, summarize, type LatencySummary } from '../lib/stats';
+import { fmtMB, fmtMs, fmtPct, fmtPctAgainst, fmtRate, fmtTimes, Samples, summarize, type LatencySummary } from '../lib/stats';
 import { passMark, table, type BenchConfig, type Floor, type Section } from '../lib/report';
 import { seedCompletedJobs } from '../lib/seed';
 
@@ -370,7 +370,7 @@ function render(cfg: BenchConfig, measured: Row[], kinds: readonly RequestKind[]
     floors.push({
       name: 'Identify at 16 connections',
       target: '≥ 50% of the baseline\'s req/s',
-      measured: `${fmtRate(id16?.rps ?? NaN)} vs ${fmtRate(b16?.rps ?? NaN)} req/s = ${fmtPct(ratio)}`,
+      measured: `${fmtRate(id16?.rps ?? NaN)} vs ${fmtRate(b16?.rps ?? NaN)} req/s = ${fmtPctAgainst(ratio, 0.5)}`,
       pass: Number.isFinite(ratio) ? ratio >= 0.5 : undefined,
       reproduce: () =>
         profileUnderLoad(cfg, 'identify-16', 'Identify at 16 connections', {}, async (emu) => {

@@ -1,4 +1,5 @@
 import { exitCodeFor, missedFloors, missedLine } from '../../../bench/lib/floors';
+import { fmtPctAgainst } from '../../../bench/lib/stats';
 
 const identify = { name: 'Identify at 16 connections', target: '≥ 50% of the baseline', measured: '9,120 vs 21,400 req/s = 43%' };
 const provision = { name: 'one provisioning (WID, Force), p50', target: '≤ 50 ms', measured: '31 ms' };
@@ -33,4 +34,12 @@ describe('npm run bench exits non-zero when a measured floor misses', () => {
   test('several missed: all named', () => {
     expect(missedLine([{ ...identify, pass: false }, { ...provision, pass: false }])).toMatch(/^2 floors missed: Identify at 16 connections .*; one provisioning \(WID, Force\), p50 /);
   });
+});
+
+test('a ratio against its floor is never rounded onto the floor: 49.995 % reads 49.9 %', () => {
+  expect(fmtPctAgainst(0.49995, 0.5)).toBe('49.9%');
+  expect(fmtPctAgainst(0.5, 0.5)).toBe('50%');
+  expect(fmtPctAgainst(0.456, 0.5)).toBe('46%');
+  expect(fmtPctAgainst(0.8996, 0.9)).toBe('89.9%');
+  expect(fmtPctAgainst(1.07, 0.9)).toBe('107%');
 });
