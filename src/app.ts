@@ -140,6 +140,15 @@ export interface StartOptions {
  * listener is open, `ready`, then `stopping` from the moment stop() is called (WS-Man requests get
  * HTTP 503 while shells and jobs drain) until its ports are closed.
  */
+/** What `GET /_emulator/health` answers (no credentials). */
+export interface HealthReport {
+  readonly status: 'ok' | 'starting' | 'stopping';
+  readonly version: string;
+  readonly uptimeS: number;
+  readonly fleet: string;
+  readonly hosts: number;
+}
+
 export type EmulatorPhase = 'created' | 'starting' | 'ready' | 'stopping' | 'stopped';
 
 export class Emulator {
@@ -448,12 +457,17 @@ export class Emulator {
     return {
       url: main.url,
       httpsUrl: this.httpsListener?.url,
-      hosts: this.fleet.hosts.map((h) => ({ name: h.fqdn, url: h.port !== undefined && h.port !== main.port ? main.url.replace(/:\d+\/wsman$/, `:${h.port}/wsman`) : main.url })),
+      hosts: this.fleet.hosts.map((h) => {
+        if (h.port === undefined || h.port === main.port) return { name: h.fqdn, url: main.url };
+        const own = new URL(main.url);
+        own.port = String(h.port);
+        return { name: h.fqdn, url: own.href };
+      }),
     };
   }
 
   /** `GET /_emulator/health`: 200 once every listener is open, 503 before that and from the moment stop() begins. */
-  health(): { status: number; body: { status: 'ok' | 'starting' | 'stopping'; version: string; uptimeS: number; fleet: string; hosts: number } } {
+  health(): { status: number; body: HealthReport } {
     const phase = this.phaseNow;
     const status = phase === 'ready' ? 'ok' : phase === 'created' || phase === 'starting' ? 'starting' : 'stopping';
     const uptimeS = this.readyAt === undefined ? 0 : Math.round((performance.now() - this.readyAt) / 100) / 10;

@@ -14,6 +14,7 @@ import { DEFAULT_FIXTURE, FixtureError, loadFixture, withGeneratedHosts, type Fi
 import { packageVersion } from './config/paths';
 import { parseOptions } from './cli/options';
 import { SERVE_OPTIONS } from './cli/serveOptions';
+import { httpsPolicy } from './fleet/fleet';
 import { startEmulator, type RunningEmulator } from './embed/startEmulator';
 import { DataDirLockedError } from './storage/dataDirLock';
 import { fixtureAccounts, formatBanner } from './console';
@@ -142,7 +143,10 @@ async function serve(argv: string[]): Promise<void> {
     httpsPort,
     tls,
   }).catch((e: unknown) => {
-    throw startFailure(e, { port, httpsPort, basePort, hosts: hosts !== undefined, listen: text('listen') ?? '127.0.0.1' });
+    // The HTTPS port that was tried: the flag's, or the fixture's.
+    const policy = httpsPolicy(fixture);
+    const httpsTried = httpsPort ?? (policy.enabled ? policy.port : false);
+    throw startFailure(e, { port, httpsPort: httpsTried, hosts: hosts !== undefined, listen: text('listen') ?? '127.0.0.1' });
   });
   announceReady(running, log, format, fixture, readyFile);
 
@@ -189,21 +193,21 @@ function announceReady(running: RunningEmulator, log: Logger, format: 'json' | '
 }
 
 /** What went wrong at start, said with the flag that fixes it (a port in use, an address that is not this machine's). */
-function startFailure(e: unknown, opts: { port: number; httpsPort: number | false | undefined; basePort: number; hosts: boolean; listen: string }): unknown {
-  const err = e as NodeJS.ErrnoException & { port?: number; address?: string };
+function startFailure(e: unknown, opts: { port: number; httpsPort: number | false; hosts: boolean; listen: string }): unknown {
+  const err = e as NodeJS.ErrnoException & { port?: number };
   if (err.code === 'EADDRINUSE' || err.code === 'EACCES') {
     const p = err.port;
-    const which =
+    // Which listener it was, and the flag that moves it.
+    const [what, fix] =
       p === opts.port
-        ? '--port <port> (or --port 0 for a free one)'
-        : p === (opts.httpsPort === undefined ? 5986 : opts.httpsPort)
-          ? '--https-port <port> (or --https-port 0 for a free one, or --no-https)'
+        ? ['HTTP port', '--port <port> (or --port 0 for a free one)']
+        : p === opts.httpsPort
+          ? ['HTTPS port', '--https-port <port> (or --https-port 0 for a free one, or --no-https)']
           : opts.hosts
-            ? "--hosts-base-port <port> (or --port 0: every port a free one)"
-            : "the host's port in the fixture (hosts[].port; 0 for a free one)";
-    const what = p === opts.port ? 'HTTP port' : p === opts.httpsPort || (opts.httpsPort === undefined && p === 5986) ? 'HTTPS port' : 'port';
+            ? ['port', '--hosts-base-port <port> (or --port 0: every port a free one)']
+            : ['port', "the host's port in the fixture (hosts[].port; 0 for a free one)"];
     const problem = err.code === 'EADDRINUSE' ? 'is in use by another program' : 'needs privileges this user does not have';
-    return new StartError(`the ${what} ${p} on ${opts.listen} ${problem}; choose another with ${which}`);
+    return new StartError(`the ${what} ${p} on ${opts.listen} ${problem}; choose another with ${fix}`);
   }
   if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
     return new StartError(`cannot listen on ${opts.listen}: it is not an address of this machine (--listen <address>, e.g. 127.0.0.1 or 0.0.0.0)`);

@@ -5,6 +5,7 @@
  * the JSON the API sends (dates as ISO-8601 strings).
  */
 import type { ClockSummary, HostSummary } from '../admin/control';
+import type { HealthReport } from '../app';
 import type { RestoreResult } from '../admin/snapshots';
 import type { FixtureFaultRule } from '../config/fixture';
 import type { FaultRuleView } from '../harness/faults';
@@ -21,17 +22,9 @@ type Json<T> = T extends Date ? string : T extends readonly (infer U)[] ? Json<U
 /** A job as `GET /_emulator/jobs` gives it. */
 export type AdminJob = Json<JobRecord> & { readonly stateName: keyof typeof JobState };
 export type AdminHost = Json<HostSummary>;
-export type { ClockSummary, ConcurrencySnapshot, FaultRuleView, JournalEntry, JournalPage, NearMiss, ShellSummary, SnapshotInfo };
+export type { ClockSummary, ConcurrencySnapshot, HealthReport, FaultRuleView, JournalEntry, JournalPage, NearMiss, ShellSummary, SnapshotInfo };
 export type AdminRestoreResult = Json<RestoreResult>;
 
-/** `GET /_emulator/health` (no credentials). */
-export interface HealthReport {
-  readonly status: 'ok' | 'starting' | 'stopping';
-  readonly version: string;
-  readonly uptimeS: number;
-  readonly fleet: string;
-  readonly hosts: number;
-}
 
 /** Filters of `GET /_emulator/requests` and `GET /_emulator/near-misses` (docs/journal.md). */
 export interface JournalQuery {

@@ -166,6 +166,11 @@ function mergeMachine(base: MachineInfo, m: FixtureMachine | undefined): Machine
   return { ...base, ...m };
 }
 
+/** The fleet's HTTPS listener as the fixture sets it: on by default, port 5986. */
+export function httpsPolicy(fx: Fixture): { readonly enabled: boolean; readonly port: number } {
+  return { enabled: fx.policy?.https?.enabled ?? true, port: fx.policy?.https?.port ?? 5986 };
+}
+
 export class Fleet {
   readonly name: string;
   readonly hosts: readonly FleetHost[];
@@ -187,7 +192,7 @@ export class Fleet {
     this.adminGroup = fx.admin?.group ?? 'Administrators';
     const cred = fx.admin?.credential;
     this.adminCredential = cred ? { user: cred.user, passwordDigest: passwordDigest(cred.password) } : undefined;
-    this.https = { enabled: fx.policy?.https?.enabled ?? true, port: fx.policy?.https?.port ?? 5986 };
+    this.https = httpsPolicy(fx);
     const fleetPolicy = mergePolicy(DEFAULT_POLICY, fx.policy);
     const fleetOs = mergeOs(DEFAULT_OS, fx.os);
     const fleetMachine = mergeMachine(DEFAULT_MACHINE, fx.machine);

@@ -210,15 +210,15 @@ export class RequestJournal {
 
   /** Now, on the emulator's clock: the transport stamps a request's arrival with it. */
   /** The last time written as text, and that text: requests arrive many to a millisecond under load. */
-  private textAt = Number.NaN;
-  private text = '';
+  private lastTimeMs = Number.NaN;
+  private lastTimeText = '';
 
   private timeText(ms: number): string {
-    if (ms !== this.textAt) {
-      this.textAt = ms;
-      this.text = new Date(ms).toISOString();
+    if (ms !== this.lastTimeMs) {
+      this.lastTimeMs = ms;
+      this.lastTimeText = new Date(ms).toISOString();
     }
-    return this.text;
+    return this.lastTimeText;
   }
 
   now(): number {
